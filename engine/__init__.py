@@ -1,0 +1,7 @@
+"""The tutor's NumPy neural-network engine: networks, losses, exact backprop with a trace, training, data, examples, plots."""
+
+from . import losses
+from .network import Backprop, LayerTrace, Network, Trace
+from .training import History, train, train_step
+
+__all__ = ["Network", "Trace", "LayerTrace", "Backprop", "History", "train", "train_step", "losses"]
