@@ -1,0 +1,159 @@
+"""Browser tests: a real (Debian) Chromium driven by Playwright against the app served from this process.
+
+See /work/shared/BROWSER.md. What this file provides to every test under tests/browser/:
+
+- every test is marked ``browser`` (``pytest -m "not browser"`` leaves them out);
+- ``browser_type_launch_args``: Playwright launches /usr/bin/chromium, kept off the network;
+- ``live_server`` (session): the app on a fresh, migrated SQLite database, served by werkzeug on a free port of
+  127.0.0.1; pytest-playwright's ``base_url`` is overridden with it, so ``page.goto("/")`` works;
+- ``axe``: ``axe(page, name)`` (also known as ``check_a11y``) injects axe-core, fails on every ``serious`` or
+  ``critical`` violation and saves ``screenshots/<name>.png``.
+
+Chromium comes from ``apt-get install chromium`` and axe-core from npm into ``.cache/node``; ``bin/test`` installs
+both. Under plain ``pytest`` without them the browser tests are skipped with the reason, except when the ``CI``
+environment variable is set: then a missing Chromium or axe-core is a failure, never a silent skip.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+AXE_JS = REPO_ROOT / ".cache" / "node" / "node_modules" / "axe-core" / "axe.min.js"
+SCREENSHOTS = REPO_ROOT / "screenshots"
+HERE = Path(__file__).resolve().parent
+
+IN_CI = bool(os.environ.get("CI"))
+INSTALL_HINT = "run bin/test, which installs it"
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost",
+]
+
+
+def _missing_chromium() -> str | None:
+    if CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK):
+        return None
+    return f"Chromium not found at {CHROMIUM} ({INSTALL_HINT}: apt-get install chromium chromium-driver fonts-liberation)"
+
+
+def _missing_axe() -> str | None:
+    if AXE_JS.is_file():
+        return None
+    return f"axe-core not found at {AXE_JS.relative_to(REPO_ROOT)} ({INSTALL_HINT}: npm install --prefix .cache/node axe-core)"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark every test in tests/browser as ``browser``; skip them all when Chromium is missing (outside CI)."""
+    missing = _missing_chromium()
+    for item in items:
+        if HERE not in Path(str(item.path)).resolve().parents:
+            continue
+        item.add_marker(pytest.mark.browser)
+        if missing and not IN_CI:
+            item.add_marker(pytest.mark.skip(reason=missing))
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+    missing = _missing_chromium()
+    if missing:  # only reached in CI: outside CI these tests were skipped at collection
+        pytest.fail(f"{missing}; CI is set, so browser tests fail instead of skipping", pytrace=False)
+    return {**browser_type_launch_args, "executable_path": str(CHROMIUM), "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app on a freshly migrated SQLite database, served on 127.0.0.1:<free port>; yields the base URL."""
+    from werkzeug.serving import make_server
+
+    import tutor
+    from tutor.db import upgrade_database
+
+    tmp = tmp_path_factory.mktemp("browser-app")
+    url = f"sqlite:///{tmp}/browser.db"
+    upgrade_database(url)
+    app = tutor.create_app(
+        {
+            "DATABASE_URL": url,
+            "SECRET_KEY": "browser-tests",
+            "TESTING": True,
+            "WTF_CSRF_ENABLED": True,
+            "RATELIMIT_ENABLED": False,
+        }
+    )
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="browser-live-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def base_url(live_server: str) -> str:
+    """pytest-playwright passes this to every browser context: ``page.goto("/")`` opens the live server."""
+    return live_server
+
+
+def _describe(violations: list[dict]) -> str:
+    lines = []
+    for v in violations:
+        targets = [", ".join(map(str, node.get("target", []))) for node in v.get("nodes", [])[:3]]
+        more = len(v.get("nodes", [])) - len(targets)
+        where = "; ".join(targets) + (f"; and {more} more" if more > 0 else "")
+        lines.append(f"- [{v.get('impact')}] {v.get('id')}: {v.get('help')} at {where} ({v.get('helpUrl', '')})")
+    return "\n".join(lines)
+
+
+@pytest.fixture
+def axe() -> Callable[..., list[dict]]:
+    """``axe(page, name)``: screenshot to screenshots/<name>.png, then fail on serious/critical axe-core violations.
+
+    Returns the list of all violations (of any impact) for tests that want to look further.
+    """
+    missing = _missing_axe()
+    if missing:
+        if IN_CI:
+            pytest.fail(f"{missing}; CI is set, so accessibility checks fail instead of skipping", pytrace=False)
+        pytest.skip(missing)
+
+    def check_a11y(page, name: str) -> list[dict]:
+        SCREENSHOTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+        if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+            page.add_script_tag(path=str(AXE_JS))
+        results = page.evaluate("async () => await window.axe.run(document)")
+        violations = results.get("violations", [])
+        bad = [v for v in violations if v.get("impact") in ("serious", "critical")]
+        if bad:
+            pytest.fail(
+                f"axe-core found {len(bad)} serious/critical accessibility violation(s) on {name!r} "
+                f"({page.url}); screenshot: screenshots/{name}.png\n{_describe(bad)}",
+                pytrace=False,
+            )
+        return violations
+
+    return check_a11y
+
+
+@pytest.fixture
+def check_a11y(axe: Callable[..., list[dict]]) -> Callable[..., list[dict]]:
+    """The same helper as ``axe``, under the name the tests may prefer."""
+    return axe
