@@ -1,0 +1,462 @@
+"""Pydantic models for every kind of file in the content bank, and for the objects the bank hands out."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+TRACK_IDS: tuple[str, ...] = ("ages-5-8", "ages-9-12", "ages-13-plus")
+
+CONCEPT_IDS: tuple[str, ...] = (
+    "neural-network",
+    "neuron",
+    "weights-and-biases",
+    "activation",
+    "layers-and-deep-learning",
+    "forward-pass",
+    "loss",
+    "backpropagation",
+    "gradient-descent",
+    "learning-rate",
+    "training-loop",
+    "overfitting",
+    "data-and-bias",
+    "ai-in-daily-life",
+    "limits-of-ai",
+)
+
+# Names the engine and the web app own; content only refers to them by name.
+EXAMPLE_KINDS: tuple[str, ...] = (
+    "neuron",
+    "forward-pass",
+    "mse",
+    "cross-entropy",
+    "backprop-step",
+    "learning-rate",
+    "training-run",
+    "overfitting",
+    "guess-and-fix",
+)
+DEMO_IDS: tuple[str, ...] = (
+    "neuron-lab",
+    "playground",
+    "loop-stepper",
+    "lr-explorer",
+    "training-playground",
+    "guess-and-fix",
+    "bias-lab",
+)
+PLOT_NAMES: tuple[str, ...] = (
+    "network",
+    "loss-curves",
+    "decision-boundary",
+    "learning-rates",
+    "descent-path",
+    "activations",
+    "group-accuracy",
+)
+
+TrackId = Literal["ages-5-8", "ages-9-12", "ages-13-plus"]
+ExampleKind = Literal[
+    "neuron", "forward-pass", "mse", "cross-entropy", "backprop-step", "learning-rate", "training-run",
+    "overfitting", "guess-and-fix",
+]
+DemoId = Literal["neuron-lab", "playground", "loop-stepper", "lr-explorer", "training-playground", "guess-and-fix", "bias-lab"]
+PlotName = Literal["network", "loss-curves", "decision-boundary", "learning-rates", "descent-path", "activations", "group-accuracy"]
+
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=80)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=400)]
+ParamValue = Union[int, float, str, bool]
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# ---------------------------------------------------------------- tracks
+
+
+class Track(Model):
+    id: TrackId
+    label: ShortText
+    min_age: int = Field(ge=3, le=25)
+    max_age: int | None = Field(default=None, ge=3, le=25)
+    description: ShortText
+    gentle: bool
+
+    @model_validator(mode="after")
+    def _ages_in_order(self) -> Track:
+        if self.max_age is not None and self.max_age < self.min_age:
+            raise ValueError("max_age is below min_age")
+        return self
+
+
+class TracksFile(Model):
+    tracks: list[Track] = Field(min_length=1)
+
+
+# ---------------------------------------------------------------- misconceptions
+
+
+class Misconception(Model):
+    id: Slug
+    label: ShortText | dict[TrackId, ShortText]
+    explanation: Text
+
+    def label_for(self, track: str) -> str:
+        if isinstance(self.label, str):
+            return self.label
+        return self.label.get(track) or next(iter(self.label.values()))
+
+
+class MisconceptionsFile(Model):
+    misconceptions: list[Misconception] = Field(min_length=1)
+
+
+# ---------------------------------------------------------------- question items
+
+
+class Choice(Model):
+    id: Slug
+    text: ShortText
+    correct: bool = False
+    misconception: Slug | None = None
+    feedback: ShortText | None = None
+
+    @model_validator(mode="after")
+    def _wrong_options_explain_themselves(self) -> Choice:
+        if not self.correct and (self.misconception is None or self.feedback is None):
+            raise ValueError("a wrong option needs both 'misconception' and 'feedback'")
+        return self
+
+
+class Term(Model):
+    id: Slug
+    text: ShortText
+
+
+class ItemBase(Model):
+    id: Slug
+    concept: Slug
+    track: TrackId
+    prompt: Text
+    hint: ShortText
+    explanation: Text
+    lesson_message: Slug | None = None
+
+
+def _unique(ids: list[str], what: str) -> None:
+    seen: set[str] = set()
+    for i in ids:
+        if i in seen:
+            raise ValueError(f"duplicate {what} id {i!r}")
+        seen.add(i)
+
+
+class ChoiceItem(ItemBase):
+    kind: Literal["choice"]
+    options: list[Choice] = Field(min_length=2, max_length=6)
+
+    @model_validator(mode="after")
+    def _exactly_one_correct(self) -> ChoiceItem:
+        _unique([o.id for o in self.options], "option")
+        n = sum(o.correct for o in self.options)
+        if n != 1:
+            raise ValueError(f"a choice item needs exactly one correct option, found {n}")
+        return self
+
+
+class MultiItem(ItemBase):
+    kind: Literal["multi"]
+    options: list[Choice] = Field(min_length=3, max_length=8)
+
+    @model_validator(mode="after")
+    def _some_correct(self) -> MultiItem:
+        _unique([o.id for o in self.options], "option")
+        if not any(o.correct for o in self.options):
+            raise ValueError("a multi item needs at least one correct option")
+        return self
+
+
+class TrueFalseItem(ItemBase):
+    kind: Literal["truefalse"]
+    answer: bool
+    misconception: Slug
+    feedback: ShortText
+
+
+def check_pairs(terms: list[Term], definitions: list[Term], pairs: dict[str, str], feedback: dict[str, str]) -> None:
+    """Every term is paired with exactly one existing definition, and no definition is used twice."""
+    _unique([t.id for t in terms], "term")
+    _unique([d.id for d in definitions], "definition")
+    term_ids = {t.id for t in terms}
+    def_ids = {d.id for d in definitions}
+    problems = []
+    for term in term_ids - pairs.keys():
+        problems.append(f"term {term!r} has no pair")
+    for term, definition in pairs.items():
+        if term not in term_ids:
+            problems.append(f"pair for unknown term {term!r}")
+        if definition not in def_ids:
+            problems.append(f"term {term!r} is paired with unknown definition {definition!r}")
+    used = list(pairs.values())
+    for d in sorted(set(used)):
+        if used.count(d) > 1:
+            problems.append(f"definition {d!r} is paired with more than one term")
+    for term in feedback.keys() - term_ids:
+        problems.append(f"feedback for unknown term {term!r}")
+    for term in term_ids - feedback.keys():
+        problems.append(f"term {term!r} has no feedback for a wrong match")
+    if problems:
+        raise ValueError("; ".join(problems))
+
+
+class MatchingItem(ItemBase):
+    kind: Literal["matching"]
+    terms: list[Term] = Field(min_length=2, max_length=10)
+    definitions: list[Term] = Field(min_length=2, max_length=12)
+    pairs: dict[str, str]
+    feedback: dict[str, ShortText]
+    misconceptions: dict[str, Slug] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _pairs_complete(self) -> MatchingItem:
+        check_pairs(self.terms, self.definitions, self.pairs, self.feedback)
+        return self
+
+
+class OrderItem(ItemBase):
+    kind: Literal["order"]
+    steps: list[Term] = Field(min_length=3, max_length=8)
+    feedback: ShortText
+    misconception: Slug | None = None
+
+    @model_validator(mode="after")
+    def _unique_steps(self) -> OrderItem:
+        _unique([s.id for s in self.steps], "step")
+        return self
+
+
+class NumericItem(ItemBase):
+    kind: Literal["numeric"]
+    generator: ExampleKind
+    params: dict[str, ParamValue] = Field(default_factory=dict)
+    tolerance: float = Field(ge=0)
+    unit: ShortText | None = None
+    misconceptions: dict[str, Slug] = Field(
+        default_factory=dict, description="engine-named slip (e.g. 'forgot-bias') -> misconception id"
+    )
+
+
+Item = Annotated[
+    Union[ChoiceItem, MultiItem, TrueFalseItem, MatchingItem, OrderItem, NumericItem],
+    Field(discriminator="kind"),
+]
+
+
+# ---------------------------------------------------------------- lessons
+
+
+class ShowExample(Model):
+    example: ExampleKind
+    params: dict[str, ParamValue] = Field(default_factory=dict)
+
+
+class ShowDemo(Model):
+    demo: DemoId
+
+
+class ShowPlot(Model):
+    plot: PlotName
+    params: dict[str, ParamValue] = Field(default_factory=dict)
+
+
+Show = Union[ShowExample, ShowDemo, ShowPlot]
+
+
+class Message(Model):
+    id: Slug
+    text: Text
+    why: Text | None = None
+    show: Show | None = None
+
+
+class LessonMisconception(Model):
+    id: Slug
+    myth: ShortText
+    truth: Text
+
+
+class LessonBody(Model):
+    """One concept at one track's reading level, as written in a concept file."""
+
+    title: ShortText
+    summary: ShortText
+    # The full-lesson fields are optional only while the bank is being written;
+    # tests/content lists every lesson that still lacks one (see FULL_LESSON_FIELDS).
+    messages: list[Message] | None = Field(default=None, min_length=4, max_length=8)
+    analogy: Text | None = None
+    everyday_example: Text | None = None
+    misconceptions: list[LessonMisconception] | None = Field(default=None, min_length=1)
+    check: Item | None = None
+    key_takeaways: list[ShortText] | None = Field(default=None, min_length=2, max_length=6)
+
+    @model_validator(mode="after")
+    def _unique_message_ids(self) -> LessonBody:
+        _unique([m.id for m in self.messages or []], "message")
+        return self
+
+    def missing_fields(self) -> list[str]:
+        return [name for name in FULL_LESSON_FIELDS if getattr(self, name) is None]
+
+
+FULL_LESSON_FIELDS = ("messages", "analogy", "everyday_example", "misconceptions", "check", "key_takeaways")
+
+
+class ConceptFile(Model):
+    id: Slug
+    order: int = Field(ge=1)
+    prerequisites: list[Slug] = Field(default_factory=list)
+    tracks: dict[TrackId, LessonBody]
+
+
+class Lesson(LessonBody):
+    """What the bank hands out: a lesson body plus its concept id, track, order and prerequisites."""
+
+    id: Slug
+    track: TrackId
+    order: int
+    prerequisites: list[Slug]
+
+    @property
+    def concept(self) -> str:
+        return self.id
+
+    def message(self, message_id: str) -> Message | None:
+        return next((m for m in self.messages or [] if m.id == message_id), None)
+
+
+# ---------------------------------------------------------------- quizzes
+
+
+class Quiz(Model):
+    id: Slug
+    track: TrackId
+    title: ShortText
+    concepts: list[Slug] = Field(min_length=1)
+    items: list[Slug] = Field(min_length=1)
+
+
+class QuizEntry(Model):
+    """A quiz as written in a quiz file: its track comes from the file."""
+
+    id: Slug
+    title: ShortText
+    concepts: list[Slug] = Field(min_length=1)
+    items: list[Slug] = Field(min_length=1)
+
+
+class QuizFile(Model):
+    track: TrackId
+    items: list[Item] = Field(default_factory=list)
+    quizzes: list[QuizEntry] = Field(default_factory=list)
+
+
+# ---------------------------------------------------------------- matching sets
+
+
+class MatchingSet(Model):
+    id: Slug
+    track: TrackId
+    title: ShortText
+    instructions: ShortText
+    terms: list[Term] = Field(min_length=4, max_length=12)
+    definitions: list[Term] = Field(min_length=4, max_length=12)
+    pairs: dict[str, str]
+    feedback: dict[str, ShortText]
+    concepts: dict[str, Slug] = Field(description="term id -> the concept it practises")
+
+    @model_validator(mode="after")
+    def _pairs_complete(self) -> MatchingSet:
+        check_pairs(self.terms, self.definitions, self.pairs, self.feedback)
+        missing = {t.id for t in self.terms} - self.concepts.keys()
+        if missing:
+            raise ValueError(f"terms without a concept: {sorted(missing)}")
+        return self
+
+
+class MatchingFile(Model):
+    sets: list[MatchingSet] = Field(min_length=1)
+
+
+# ---------------------------------------------------------------- chat questions
+
+
+class ChatTrainingFile(Model):
+    """Example questions per concept, used to train the chat topic classifier."""
+
+    questions: dict[Slug, list[ShortText]]
+
+
+class ChatHeldOutFile(Model):
+    """Questions written differently from the training set, only ever used to evaluate the classifier."""
+
+    questions: dict[Slug, list[ShortText]]
+
+
+class ChatOffTopicFile(Model):
+    """Questions the tutor should not claim to know a topic for."""
+
+    questions: list[ShortText] = Field(min_length=1)
+
+
+class ChatSet(Model):
+    training: dict[str, tuple[str, ...]]
+    held_out: dict[str, tuple[str, ...]]
+    off_topic: tuple[str, ...]
+
+
+# ---------------------------------------------------------------- activities
+
+
+class Activity(Model):
+    id: Slug
+    tracks: list[TrackId] = Field(min_length=1)
+    title: ShortText
+    summary: ShortText
+    concepts: list[Slug] = Field(min_length=1)
+    minutes: int = Field(ge=1, le=120)
+    materials: list[ShortText] = Field(default_factory=list)
+    steps: list[Text] = Field(min_length=2)
+    talk_about: list[ShortText] = Field(default_factory=list)
+    demo: DemoId | None = None
+    answer_key: list[ShortText] = Field(default_factory=list)
+
+
+class ActivitiesFile(Model):
+    activities: list[Activity] = Field(min_length=1)
+
+
+# ---------------------------------------------------------------- parent plan
+
+
+class Milestone(Model):
+    month: int = Field(ge=1, le=12)
+    title: ShortText
+    goal: Text
+    can_say: dict[TrackId, ShortText] = Field(description="what a child who has got it might say, per track")
+    concepts: list[Slug] = Field(min_length=1)
+    activities: list[Slug] = Field(default_factory=list)
+    talk_about: dict[TrackId, list[ShortText]]
+
+
+class Plan(Model):
+    title: ShortText
+    intro: Text
+    milestones: list[Milestone] = Field(min_length=1)
+
+
+class PlanFile(Model):
+    plan: Plan
