@@ -4,8 +4,8 @@
 #   ensure_venv requirements/app.lock
 #
 # Creates .venv with Python >= 3.11 if it is missing or broken, then, only when the lock file (or pyproject.toml)
-# changed since the last install, upgrades pip, installs the lock file and installs this project with
-# `pip install --no-deps -e .`. The stamp is .venv/.installed-<lock name>, holding the sha256 of both files.
+# changed since the last install (or a top-level package appeared), upgrades pip, installs the lock file and installs this project with
+# `pip install --no-deps -e .`. The stamp is .venv/.installed-<lock name>, holding the sha256 of both files and the package list.
 
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 
@@ -42,7 +42,8 @@ ensure_venv() {
     fi
 
     stamp=".venv/.installed-$(basename "$lock")"
-    want="$(sha256sum "$lock" pyproject.toml | awk '{print $1}' | paste -sd' ')"
+    # The editable install maps the top-level packages that existed when it ran: a new one needs a reinstall too.
+    want="$(sha256sum "$lock" pyproject.toml | awk '{print $1}' | paste -sd' ') $(ls -d -- */__init__.py 2>/dev/null | paste -sd,)"
     if [[ -f "$stamp" && "$(cat "$stamp")" == "$want" ]] && [[ -x .venv/bin/tutor ]]; then
         return 0
     fi
