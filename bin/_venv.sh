@@ -49,9 +49,10 @@ ensure_venv() {
     fi
 
     log "installing $lock into .venv (runs again only when $lock or pyproject.toml changes)"
-    .venv/bin/python -m pip install --quiet --upgrade pip
-    .venv/bin/python -m pip install --quiet -r "$lock"
-    .venv/bin/python -m pip install --quiet --no-deps -e .
+    # -qq: errors only (the machine's pip config makes pip warn about every local mirror it looks in)
+    .venv/bin/python -m pip install -qq --upgrade pip
+    .venv/bin/python -m pip install -qq -r "$lock"
+    .venv/bin/python -m pip install -qq --no-deps -e .
     rm -f .venv/.installed-*          # another lock's stamp may be stale now
     printf '%s\n' "$want" > "$stamp"
 }
