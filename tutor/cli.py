@@ -1,0 +1,118 @@
+"""The `tutor` command: serve the app, migrate the database, check the content bank, load demo data."""
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+
+def _app(**overrides):
+    from content import ContentError
+
+    from . import create_app
+    from .config import from_environment
+
+    try:
+        return create_app({**from_environment(), **overrides})
+    except ContentError as exc:
+        click.echo(f"The content bank has {len(exc.issues)} problem(s); the tutor will not start:", err=True)
+        click.echo(str(exc), err=True)
+        sys.exit(2)
+
+
+def _database_url() -> str:
+    from flask import Flask
+
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        return url
+    return f"sqlite:///{Flask('tutor').instance_path}/tutor.db"
+
+
+@click.group(help="The neural-network tutor.")
+def main() -> None:
+    pass
+
+
+@main.group(help="Database commands.")
+def db() -> None:
+    pass
+
+
+@db.command("upgrade", help="Migrate the database (DATABASE_URL, or the SQLite file under instance/) to the newest schema.")
+@click.option("--revision", default="head", show_default=True)
+def db_upgrade(revision: str) -> None:
+    from .db import upgrade_database
+
+    url = _database_url()
+    try:
+        upgrade_database(url, revision)
+    except Exception as exc:  # noqa: BLE001 - a CLI reports, it does not dump a traceback
+        raise click.ClickException(f"Migration failed: {exc}") from exc
+    click.echo(f"Database is at revision {revision}.")
+
+
+@main.group(help="Content bank commands.")
+def content() -> None:
+    pass
+
+
+@content.command("check", help="Validate every content file; list every problem with its file and field.")
+@click.option("--root", type=click.Path(file_okay=False), default=None, help="Content folder (default: the bundled bank).")
+def content_check(root: str | None) -> None:
+    from content import check, summary
+
+    issues = check(root)
+    if issues:
+        for issue in issues:
+            click.echo(str(issue), err=True)
+        click.echo(f"{len(issues)} problem(s) found.", err=True)
+        sys.exit(1)
+    click.echo(f"Content bank is valid: {summary(root)}")
+
+
+@main.command(help="Create the demo family and demo class (safe to run again).")
+def demo() -> None:
+    from .db import upgrade_database
+
+    upgrade_database(_database_url())
+    app = _app(DATABASE_URL=_database_url())
+    with app.app_context():
+        from .db import get_db
+        from .services.demo import load_demo
+
+        for who, how in load_demo(get_db()).items():
+            click.echo(f"demo {who}: {how}")
+
+
+@main.command(help="Migrate, check content, load demo data and serve at http://127.0.0.1:5000.")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--prod", is_flag=True, help="Serve with gunicorn (several workers) instead of the development server.")
+@click.option("--workers", default=2, show_default=True, type=int)
+@click.option("--no-demo", is_flag=True, help="Do not create the demo family and class.")
+def serve(host: str, port: int, prod: bool, workers: int, no_demo: bool) -> None:
+    from .db import get_db, upgrade_database
+    from .services.demo import load_demo
+
+    url = _database_url()
+    upgrade_database(url)
+    overrides = {"DATABASE_URL": url}
+    if not prod:
+        overrides["ALLOW_INSECURE_COOKIES"] = True  # the development server speaks plain http on loopback
+    app = _app(**overrides)
+    if not no_demo:
+        with app.app_context():
+            for who, how in load_demo(get_db()).items():
+                click.echo(f"demo {who}: {how}")
+    if prod:
+        os.environ["DATABASE_URL"] = url
+        os.execvp(sys.executable, [sys.executable, "-m", "gunicorn", "--workers", str(workers),
+                                   "--bind", f"{host}:{port}", "--access-logfile", "-", "tutor:create_app()"])
+    click.echo(f"Serving the tutor at http://{host}:{port}/  (Ctrl+C to stop)")
+    app.run(host=host, port=port, debug=False, use_reloader=False, threaded=True)
+
+
+if __name__ == "__main__":
+    main()

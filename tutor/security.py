@@ -1,0 +1,106 @@
+"""Passwords and PINs (argon2id), codes people type, security headers, CSRF, rate limits and the session user."""
+from __future__ import annotations
+
+import secrets
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import Flask, current_app, g, request, session
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_login import LoginManager
+from flask_wtf.csrf import CSRFProtect
+
+csrf = CSRFProtect()
+limiter = Limiter(key_func=get_remote_address, default_limits=[], strategy="fixed-window")
+login_manager = LoginManager()
+
+# No 0/O, 1/I/L: codes are read off a whiteboard by children.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+CONTENT_SECURITY_POLICY = "; ".join([
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "media-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "frame-ancestors 'none'",
+    "form-action 'self'",
+])
+
+
+def new_code(length: int = 8) -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(length))
+
+
+def normalise_code(text: str) -> str:
+    """What a child typed as a code, forgiving spaces, dashes and lower case."""
+    return "".join(ch for ch in text.upper() if ch.isalnum())
+
+
+def _hasher() -> PasswordHasher:
+    cfg = current_app.config
+    key = (cfg["PASSWORD_HASH_TIME_COST"], cfg["PASSWORD_HASH_MEMORY_COST"])
+    hasher = current_app.extensions.get("password_hasher")
+    if hasher is None or hasher[0] != key:
+        hasher = (key, PasswordHasher(time_cost=key[0], memory_cost=key[1]))
+        current_app.extensions["password_hasher"] = hasher
+    return hasher[1]
+
+
+def hash_secret(secret: str) -> str:
+    return _hasher().hash(secret)
+
+
+def verify_secret(stored_hash: str | None, secret: str) -> bool:
+    if not stored_hash:
+        # Spend the same time as a real check, so timing does not reveal which accounts exist.
+        _hasher().hash(secret)
+        return False
+    try:
+        return _hasher().verify(stored_hash, secret)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def set_security_headers(response):
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Referrer-Policy", "same-origin")
+    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()")
+    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    if request.path.startswith("/api/") or "text/html" in (response.content_type or ""):
+        headers.setdefault("Cache-Control", "no-store")
+    if not (current_app.debug or current_app.testing):
+        headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+    return response
+
+
+def start_session_for(user) -> None:
+    """Sign a person in on a fresh session (no data from before sign-in carries over: no fixation)."""
+    from flask_login import login_user
+
+    keep = {k: session[k] for k in ("track", "prefs") if k in session}
+    session.clear()
+    session.update(keep)
+    login_user(user)
+    g.pop("_login_user", None)
+
+
+def init_app(app: Flask) -> None:
+    csrf.init_app(app)
+    storage = app.config.get("REDIS_URL") or "memory://"
+    app.config.setdefault("RATELIMIT_STORAGE_URI", storage)
+    app.config["RATELIMIT_STORAGE_URI"] = storage
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.session_protection = "strong"
+    login_manager.login_view = "auth.sign_in"
+    login_manager.login_message = "Please sign in to see that page."
+    app.after_request(set_security_headers)

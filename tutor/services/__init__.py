@@ -1,0 +1,1 @@
+"""Services hold the rules and own the transaction; views only parse requests and render results."""

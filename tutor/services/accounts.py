@@ -1,0 +1,275 @@
+"""Accounts and learners: sign-up and sign-in for grown-ups, child profiles, picture passwords, PINs and guests."""
+from __future__ import annotations
+
+import re
+import secrets
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from ..errors import Conflict, Forbidden, Invalid, NotFound
+from ..models import ROLES, TRACK_IDS, Account, Learner
+from ..security import hash_secret, new_code, normalise_code, verify_secret
+
+PICTURES: dict[str, tuple[str, str]] = {
+    # id: (emoji, spoken name) - the name is what a screen reader says and what a teacher prints.
+    "cat": ("🐱", "cat"), "dog": ("🐶", "dog"), "fish": ("🐟", "fish"), "frog": ("🐸", "frog"),
+    "star": ("⭐", "star"), "moon": ("🌙", "moon"), "sun": ("🌞", "sun"), "tree": ("🌳", "tree"),
+    "apple": ("🍎", "apple"), "car": ("🚗", "car"), "boat": ("⛵", "boat"), "rocket": ("🚀", "rocket"),
+}
+PICTURE_PASSWORD_LENGTH = 3
+
+AVATARS: dict[str, tuple[str, str]] = {
+    "owl": ("🦉", "owl"), "fox": ("🦊", "fox"), "panda": ("🐼", "panda"), "lion": ("🦁", "lion"),
+    "robot": ("🤖", "robot"), "unicorn": ("🦄", "unicorn"), "octopus": ("🐙", "octopus"), "turtle": ("🐢", "turtle"),
+    "penguin": ("🐧", "penguin"), "bee": ("🐝", "bee"), "dino": ("🦕", "dinosaur"), "whale": ("🐳", "whale"),
+}
+
+EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
+PIN_RE = re.compile(r"^\d{4,6}$")
+MIN_PASSWORD = 10
+GENERIC_SIGN_IN_FAILURE = "That e-mail and password do not match an account."
+
+
+# ---- validation helpers -------------------------------------------------------------------------------------------
+
+def clean_nickname(text: str) -> str:
+    nickname = " ".join((text or "").split())
+    if not 1 <= len(nickname) <= 40:
+        raise Invalid("A nickname needs 1 to 40 characters.", [{"field": "nickname", "message": "1 to 40 characters"}])
+    if "@" in nickname or re.search(r"\d{5,}", nickname):
+        # Children's nicknames must not carry an e-mail address or phone number.
+        raise Invalid("Please use a nickname, not an e-mail address or phone number.",
+                      [{"field": "nickname", "message": "no e-mail or phone number"}])
+    return nickname
+
+
+def check_track(track: str) -> str:
+    if track not in TRACK_IDS:
+        raise Invalid(f"Pick one of the age tracks: {', '.join(TRACK_IDS)}.", [{"field": "track", "message": "unknown"}])
+    return track
+
+
+def check_avatar(avatar: str) -> str:
+    if avatar not in AVATARS:
+        raise Invalid("Pick one of the avatars.", [{"field": "avatar", "message": "unknown"}])
+    return avatar
+
+
+def check_pin(pin: str) -> str:
+    if not PIN_RE.match(pin or ""):
+        raise Invalid("A PIN is 4 to 6 digits.", [{"field": "pin", "message": "4 to 6 digits"}])
+    return pin
+
+
+def parse_picture_password(value: str | list[str]) -> str:
+    parts = value if isinstance(value, list) else [p for p in re.split(r"[\s,;-]+", value or "") if p]
+    if len(parts) != PICTURE_PASSWORD_LENGTH or any(p not in PICTURES for p in parts):
+        raise Invalid(f"A picture password is {PICTURE_PASSWORD_LENGTH} pictures.",
+                      [{"field": "pictures", "message": f"{PICTURE_PASSWORD_LENGTH} known picture ids"}])
+    return "-".join(parts)
+
+
+def random_picture_password() -> str:
+    return "-".join(secrets.choice(list(PICTURES)) for _ in range(PICTURE_PASSWORD_LENGTH))
+
+
+def suggest_track(age: int) -> str:
+    """The track an age points to; parents can always choose another."""
+    if age <= 8:
+        return "ages-5-8"
+    if age <= 12:
+        return "ages-9-12"
+    return "ages-13-plus"
+
+
+def _unique_code(db: Session, column) -> str:
+    for _ in range(20):
+        code = new_code()
+        if db.scalar(select(func.count()).where(column == code)) == 0:
+            return code
+    raise RuntimeError("could not find a free code")  # 31^8 codes: unreachable in practice
+
+
+# ---- grown-ups ----------------------------------------------------------------------------------------------------
+
+def sign_up(db: Session, *, email: str, password: str, role: str, display_name: str) -> Account:
+    email = (email or "").strip().lower()
+    problems = []
+    if not EMAIL_RE.match(email) or len(email) > 254:
+        problems.append({"field": "email", "message": "Enter an e-mail address like name@example.org."})
+    if len(password or "") < MIN_PASSWORD or len(password) > 200:
+        problems.append({"field": "password", "message": f"Use at least {MIN_PASSWORD} characters."})
+    if role not in ROLES:
+        problems.append({"field": "role", "message": "Choose parent or teacher."})
+    name = " ".join((display_name or "").split())
+    if not 1 <= len(name) <= 80:
+        problems.append({"field": "display_name", "message": "Tell us what to call you (1 to 80 characters)."})
+    if problems:
+        raise Invalid("Please fix the highlighted fields.", problems)
+    account = Account(email=email, password_hash=hash_secret(password), role=role, display_name=name)
+    if role == "parent":
+        account.family_code = _unique_code(db, Account.family_code)
+    db.add(account)
+    try:
+        db.commit()
+    except IntegrityError:
+        db.rollback()
+        # Same wording whether or not the address is known would hide it, but a sign-up must say something:
+        # point to sign-in without confirming anything about who owns the address.
+        raise Conflict("We could not create that account. If you already have one, sign in instead.",
+                       [{"field": "email", "message": "cannot be used"}])
+    return account
+
+
+def authenticate(db: Session, email: str, password: str) -> Account:
+    account = db.scalar(select(Account).where(Account.email == (email or "").strip().lower()))
+    if not verify_secret(account.password_hash if account else None, password or ""):
+        raise Invalid(GENERIC_SIGN_IN_FAILURE, code="sign_in_failed", status=401)
+    return account
+
+
+def change_password(db: Session, account: Account, current: str, new: str) -> None:
+    if not verify_secret(account.password_hash, current or ""):
+        raise Invalid("Your current password is not right.", [{"field": "current", "message": "does not match"}])
+    if len(new or "") < MIN_PASSWORD or len(new) > 200:
+        raise Invalid(f"Use at least {MIN_PASSWORD} characters.", [{"field": "new", "message": "too short"}])
+    account.password_hash = hash_secret(new)
+    db.commit()
+
+
+# ---- children of a family -----------------------------------------------------------------------------------------
+
+def add_child(db: Session, parent: Account, *, nickname: str, avatar: str, track: str,
+              pin: str | None = None, pictures: str | list[str] | None = None) -> Learner:
+    if parent.role != "parent":
+        raise Forbidden("Only parents add children.")
+    child = Learner(nickname=clean_nickname(nickname), avatar=check_avatar(avatar), track=check_track(track),
+                    parent_id=parent.id, is_guest=False)
+    _set_child_secret(child, pin, pictures)
+    db.add(child)
+    db.commit()
+    return child
+
+
+def _set_child_secret(child: Learner, pin: str | None, pictures) -> None:
+    if pin:
+        child.pin_hash = hash_secret(check_pin(pin))
+        child.picture_password = None
+    elif pictures:
+        child.picture_password = parse_picture_password(pictures)
+        child.pin_hash = None
+    else:
+        raise Invalid("Choose a PIN or a picture password for the child.",
+                      [{"field": "pin", "message": "a PIN or a picture password is needed"}])
+
+
+def child_of(db: Session, parent: Account, learner_id: int) -> Learner:
+    """The parent's own child, or NotFound: other people's children are invisible, not forbidden."""
+    child = db.get(Learner, learner_id)
+    if child is None or parent.role != "parent" or child.parent_id != parent.id:
+        raise Forbidden("There is no such child in your family.")
+    return child
+
+
+def update_child(db: Session, parent: Account, learner_id: int, *, nickname: str | None = None,
+                 avatar: str | None = None, track: str | None = None) -> Learner:
+    child = child_of(db, parent, learner_id)
+    if nickname is not None:
+        child.nickname = clean_nickname(nickname)
+    if avatar is not None:
+        child.avatar = check_avatar(avatar)
+    if track is not None:
+        child.track = check_track(track)
+    db.commit()
+    return child
+
+
+def reset_child_secret(db: Session, parent: Account, learner_id: int, *, pin: str | None = None,
+                       pictures=None) -> Learner:
+    child = child_of(db, parent, learner_id)
+    _set_child_secret(child, pin, pictures)
+    db.commit()
+    return child
+
+
+def remove_child(db: Session, parent: Account, learner_id: int) -> None:
+    """Deletes the child and, through ON DELETE CASCADE, everything stored about them."""
+    child = child_of(db, parent, learner_id)
+    db.delete(child)
+    db.commit()
+
+
+def family_by_code(db: Session, code: str) -> Account:
+    parent = db.scalar(select(Account).where(Account.family_code == normalise_code(code), Account.role == "parent"))
+    if parent is None:
+        raise NotFound("We don't know that code. Check it with your grown-up.")
+    return parent
+
+
+def sign_in_child(db: Session, family_code: str, learner_id: int, *, pin: str | None = None,
+                  pictures=None) -> Learner:
+    parent = family_by_code(db, family_code)
+    child = db.get(Learner, learner_id)
+    if child is None or child.parent_id != parent.id:
+        raise NotFound("We don't know that code. Check it with your grown-up.")
+    if child.pin_hash:
+        ok = verify_secret(child.pin_hash, pin or "")
+    else:
+        ok = bool(pictures) and _same_pictures(child.picture_password, pictures)
+    if not ok:
+        raise Invalid("That is not quite right. Try again!", code="sign_in_failed", status=401)
+    return child
+
+
+def _same_pictures(stored: str | None, given) -> bool:
+    try:
+        return stored is not None and secrets.compare_digest(stored, parse_picture_password(given))
+    except Invalid:
+        return False
+
+
+# ---- guests ----------------------------------------------------------------------------------------------------------
+
+def create_guest(db: Session, track: str) -> Learner:
+    guest = Learner(nickname="Guest", avatar="owl", track=check_track(track), is_guest=True)
+    db.add(guest)
+    db.commit()
+    return guest
+
+
+def guest_claim_code(db: Session, guest: Learner) -> str:
+    """A code the guest shows a grown-up so the grown-up can keep the guest's progress."""
+    if not guest.is_guest:
+        raise Invalid("Only a guest's progress can be claimed.")
+    if not guest.claim_code:
+        guest.claim_code = _unique_code(db, Learner.claim_code)
+        db.commit()
+    return guest.claim_code
+
+
+def _guest_by_claim_code(db: Session, code: str) -> Learner:
+    guest = db.scalar(select(Learner).where(Learner.claim_code == normalise_code(code), Learner.is_guest.is_(True)))
+    if guest is None:
+        raise NotFound("That code does not match a guest. Ask the learner to show it again.")
+    return guest
+
+
+def claim_guest_as_child(db: Session, parent: Account, code: str, *, nickname: str, avatar: str,
+                         pin: str | None = None, pictures=None) -> Learner:
+    if parent.role != "parent":
+        raise Forbidden("Only parents add children.")
+    guest = _guest_by_claim_code(db, code)
+    guest.nickname, guest.avatar = clean_nickname(nickname), check_avatar(avatar)
+    _set_child_secret(guest, pin, pictures)
+    guest.parent_id, guest.is_guest, guest.claim_code = parent.id, False, None
+    db.commit()
+    return guest
+
+
+def set_guest_track(db: Session, learner: Learner, track: str) -> None:
+    if not learner.is_guest:
+        raise Forbidden("A grown-up chooses this learner's track.")
+    learner.track = check_track(track)
+    db.commit()

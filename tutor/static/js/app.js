@@ -1,0 +1,81 @@
+// Site-wide behaviour: reading preferences (bigger text, high contrast) and read-aloud buttons.
+(function () {
+  "use strict";
+  var root = document.documentElement;
+  var STORE = "tutor-prefs";
+
+  function loadPrefs() {
+    try { return JSON.parse(localStorage.getItem(STORE) || "{}"); } catch (e) { return {}; }
+  }
+  function savePrefs(prefs) {
+    try { localStorage.setItem(STORE, JSON.stringify(prefs)); } catch (e) { /* private mode: keep for this page */ }
+  }
+  var prefs = loadPrefs();
+  Object.keys(prefs).forEach(function (name) { root.classList.toggle(name, !!prefs[name]); });
+
+  function csrfToken() {
+    var meta = document.querySelector('meta[name="csrf-token"]');
+    return meta ? meta.content : "";
+  }
+
+  // JSON helper used by every page script: same-origin, CSRF header, errors as {error: {...}}.
+  window.tutorApi = function (method, url, body) {
+    var options = { method: method, headers: { "Accept": "application/json" }, credentials: "same-origin" };
+    if (body !== undefined) {
+      options.headers["Content-Type"] = "application/json";
+      options.body = JSON.stringify(body);
+    }
+    if (method !== "GET") { options.headers["X-CSRF-Token"] = csrfToken(); }
+    return fetch(url, options).then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (data) {
+        if (!response.ok) {
+          var error = new Error((data.error && data.error.message) || ("Request failed: " + response.status));
+          error.status = response.status; error.body = data;
+          throw error;
+        }
+        return data;
+      });
+    });
+  };
+
+  // Read-aloud: the browser's own speech synthesis, only when a button is pressed.
+  window.tutorSpeak = function (text, button) {
+    if (!("speechSynthesis" in window)) { return false; }
+    var synth = window.speechSynthesis;
+    if (synth.speaking) { synth.cancel(); }
+    var utterance = new SpeechSynthesisUtterance(text);
+    utterance.rate = root.dataset.track === "ages-5-8" ? 0.85 : 0.95;
+    if (button) {
+      button.setAttribute("aria-pressed", "true");
+      utterance.onend = utterance.onerror = function () { button.setAttribute("aria-pressed", "false"); };
+    }
+    synth.speak(utterance);
+    return true;
+  };
+
+  document.addEventListener("click", function (event) {
+    var speak = event.target.closest("[data-speak]");
+    if (speak) {
+      var target = speak.getAttribute("data-speak");
+      var source = target ? document.getElementById(target) : speak.closest(".bubble");
+      if (source) { window.tutorSpeak(source.innerText.replace(speak.innerText, ""), speak); }
+    }
+  });
+
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll(".tool-toggle[data-pref]").forEach(function (button) {
+      var name = button.getAttribute("data-pref");
+      button.setAttribute("aria-pressed", root.classList.contains(name) ? "true" : "false");
+      button.addEventListener("click", function () {
+        var on = !root.classList.contains(name);
+        root.classList.toggle(name, on);
+        prefs[name] = on;
+        savePrefs(prefs);
+        button.setAttribute("aria-pressed", on ? "true" : "false");
+      });
+    });
+    if (!("speechSynthesis" in window)) {
+      document.querySelectorAll("[data-speak]").forEach(function (b) { b.hidden = true; });
+    }
+  });
+})();

@@ -1,0 +1,11 @@
+"""One blueprint per area of the site."""
+from __future__ import annotations
+
+from flask import Flask
+
+
+def register(app: Flask) -> None:
+    from . import api, auth, chat, learn, parent, quiz, teacher
+
+    for module in (api, auth, learn, chat, quiz, parent, teacher):
+        app.register_blueprint(module.bp)
