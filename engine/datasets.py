@@ -127,10 +127,11 @@ def few_vs_many(few=5, many=50, n_test=200, seed=0):
 GROUPS = ("same lighting", "different lighting")
 
 
-def shifted(n_train=200, n_test=200, shift=1.2, seed=0):
+def shifted(n_train=200, n_test=200, shift=1.5, seed=0):
     """Train on photos taken in one light, test on half the same light and half a different light.
 
-    'Different lighting' moves every test point of that group by `shift` along both features, like a brighter photo.
+    'Different lighting' moves every test point of that group by `shift` towards class 1's centre, the way a
+    brighter photo moves every pixel value the same way; class-0 points drift across the boundary the network learnt.
     Returns (X_train, y_train, X_test, y_test, group_test) where group_test: (n_test,) is 0 for 'same lighting' and
     1 for 'different lighting' (names in GROUPS).
     """
@@ -140,8 +141,10 @@ def shifted(n_train=200, n_test=200, shift=1.2, seed=0):
         raise ValueError(f"shift must be a number between 0 and 10, got {shift!r}")
     X, y = blobs(n_train + n_test, centers=2, spread=0.8, seed=seed, radius=1.5)
     X_test, y_test = X[n_train:].copy(), y[n_train:]
-    group = np.arange(n_test) % 2
-    X_test[group == 1] += shift
+    # Labels alternate 0, 1, 0, 1, so pairs of points go to alternating groups to give each group both classes.
+    group = (np.arange(n_test) // 2) % 2
+    towards = X[:n_train][y[:n_train] == 1].mean(axis=0) - X[:n_train][y[:n_train] == 0].mean(axis=0)
+    X_test[group == 1] += shift * towards / np.linalg.norm(towards)
     return X[:n_train], y[:n_train], X_test, y_test, group
 
 

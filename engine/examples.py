@@ -12,43 +12,9 @@ import numpy as np
 from . import datasets, text_features
 from .activations import DIFFERENTIABLE
 from .network import Network
+from .params import number as _number
+from .params import numbers as _numbers
 from .training import train
-
-
-def _number(name, value, lo=None, hi=None, integer=False):
-    """A parameter as a float (or int), accepting numeric strings from a query string; ValueError if out of range."""
-    if isinstance(value, str):
-        try:
-            value = float(value.strip())
-        except ValueError:
-            raise ValueError(f"{name} must be a number, got {value!r}") from None
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) or not math.isfinite(value):
-        raise ValueError(f"{name} must be a finite number, got {value!r}")
-    if integer:
-        if value != int(value):
-            raise ValueError(f"{name} must be a whole number, got {value!r}")
-        value = int(value)
-    else:
-        value = float(value)
-    if (lo is not None and value < lo) or (hi is not None and value > hi):
-        raise ValueError(f"{name} must be between {lo} and {hi}, got {value!r}")
-    return value
-
-
-def _numbers(name, value, lo=None, hi=None, length=None, min_length=1, max_length=10):
-    """A list parameter (a list/tuple or a comma-separated string) of numbers."""
-    if isinstance(value, str):
-        value = [v for v in value.split(",") if v.strip()]
-    if isinstance(value, (int, float)):
-        value = [value]
-    if not isinstance(value, (list, tuple, np.ndarray)):
-        raise ValueError(f"{name} must be a list of numbers, got {value!r}")
-    out = [_number(f"{name}[{i}]", v, lo, hi) for i, v in enumerate(value)]
-    if length is not None and len(out) != length:
-        raise ValueError(f"{name} must have {length} numbers, got {len(out)}")
-    if not min_length <= len(out) <= max_length:
-        raise ValueError(f"{name} must have between {min_length} and {max_length} numbers, got {len(out)}")
-    return out
 
 
 def _step(step_id, formula, inputs, result, **extra):

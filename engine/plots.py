@@ -1,0 +1,330 @@
+"""SVG plots drawn from real engine runs, each with a one-sentence description computed from the same numbers.
+
+Figures are built with matplotlib.figure.Figure (never pyplot) inside an rc_context, so nothing is shared between calls,
+and the SVG is deterministic (fixed hash salt, no date).
+"""
+
+import functools
+import inspect
+import io
+
+import matplotlib
+import numpy as np
+from matplotlib.backends.backend_svg import FigureCanvasSVG
+from matplotlib.figure import Figure
+
+from . import datasets, examples
+from .activations import FUNCTIONS
+from .losses import predicted_labels
+from .network import Network
+from .params import choice, number, numbers
+from .training import train
+
+# Okabe–Ito: distinguishable with the common colour-vision deficiencies. Sign is also shown by solid vs dashed lines.
+BLUE, ORANGE, GREEN, VERMILLION = "#0072B2", "#E69F00", "#009E73", "#D55E00"
+SKY, PURPLE, YELLOW, BLACK = "#56B4E9", "#CC79A7", "#F0E442", "#000000"
+CLASS_COLOURS = (BLUE, ORANGE, GREEN, VERMILLION, PURPLE, SKY, YELLOW, BLACK)
+CLASS_MARKERS = ("o", "^", "s", "D", "v", "P", "X", "*")
+LINE_STYLES = ("-", "--", ":", "-.")
+POSITIVE, NEGATIVE = BLUE, ORANGE
+
+STYLE = {
+    "svg.hashsalt": "tutor-engine",  # fixed ids so the same plot gives the same bytes
+    "svg.fonttype": "none",  # keep text as text: smaller files and readable by screen readers
+    "font.size": 11,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+}
+
+
+def _fmt(x, digits=2):
+    """A number for a description: short, without trailing zeros."""
+    if x is None or not np.isfinite(x):
+        return "too large to show"
+    if x != 0 and (abs(x) < 0.01 or abs(x) >= 100):
+        return f"{x:.{digits + 1}g}" if abs(x) < 1e6 else f"{x:.2e}"
+    return f"{round(x, digits):g}"
+
+
+def _pct(x):
+    return f"{round(100 * x):d}%"
+
+
+def _svg(fig):
+    FigureCanvasSVG(fig)
+    buffer = io.StringIO()
+    fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    return buffer.getvalue()
+
+
+def plot(function):
+    """Run a plot function inside the shared style and turn its (figure, description) into (svg, description)."""
+    @functools.wraps(function)
+    def wrapper(seed=0, **params):
+        seed = number("seed", seed, 0, 2**32 - 1, integer=True)
+        with matplotlib.rc_context(STYLE), np.errstate(over="ignore", invalid="ignore"):
+            fig, description = function(seed, **params)
+            return _svg(fig), description
+    return wrapper
+
+
+@plot
+def network(seed=0, sizes="2,3,1", inputs=None):
+    """A network diagram: each node shows its activation for one input, edge colour is the weight's sign
+    (blue solid positive, orange dashed negative) and edge width its size. sizes: 2 to 5 layers of 1 to 8 neurons."""
+    layer_sizes = [int(number("sizes", v, 1, 8, integer=True)) for v in numbers("sizes", sizes, 1, 8, min_length=2,
+                                                                                  max_length=5)]
+    acts = ["relu"] * (len(layer_sizes) - 2) + ["sigmoid"]
+    net = Network(layer_sizes, acts, seed=seed)
+    rng = np.random.default_rng(seed)
+    x = (numbers("inputs", inputs, -100, 100, length=layer_sizes[0]) if inputs is not None
+         else np.round(rng.uniform(0, 1, layer_sizes[0]), 1).tolist())
+    trace = net.forward(np.array([x]))
+    values = [np.array(x)] + [L.a[0] for L in trace.layers]
+    fig = Figure(figsize=(1.8 * len(layer_sizes) + 1, 0.9 * max(layer_sizes) + 1.2))
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.set_axis_off()
+    pos = [[(i, (n - 1) / 2 - j) for j in range(n)] for i, n in enumerate(layer_sizes)]
+    biggest = max(float(np.abs(W).max()) for W, _ in net.params) or 1.0
+    positive = negative = 0
+    for i, (W, _) in enumerate(net.params):
+        for a in range(W.shape[0]):
+            for b in range(W.shape[1]):
+                w = W[a, b]
+                positive += w > 0
+                negative += w <= 0
+                (x0, y0), (x1, y1) = pos[i][a], pos[i + 1][b]
+                ax.plot([x0, x1], [y0, y1], color=POSITIVE if w > 0 else NEGATIVE, linestyle="-" if w > 0 else "--",
+                        linewidth=0.5 + 4 * abs(w) / biggest, zorder=1)
+    for i, layer in enumerate(pos):
+        for j, (px, py) in enumerate(layer):
+            ax.add_patch(matplotlib.patches.Circle((px, py), 0.28, facecolor="white", edgecolor=BLACK, zorder=2))
+            ax.text(px, py, f"{values[i][j]:.2f}", ha="center", va="center", zorder=3)
+    for i, n in enumerate(layer_sizes):
+        label = "input" if i == 0 else "output" if i == len(layer_sizes) - 1 else f"hidden ({acts[i - 1]})"
+        ax.text(i, (n - 1) / 2 + 0.55, label, ha="center", va="bottom")
+    top = (max(layer_sizes) - 1) / 2
+    ax.set_xlim(-0.5, len(layer_sizes) - 0.5)
+    ax.set_ylim(-top - 0.5, top + 0.9)
+    out = values[-1]
+    description = (f"A {'-'.join(map(str, layer_sizes))} network with {positive + negative} connections, "
+                   f"{positive} positive (blue, solid) and {negative} negative (orange, dashed); for inputs "
+                   f"{', '.join(_fmt(v) for v in x)} it outputs {', '.join(_fmt(v) for v in out)}.")
+    return fig, description
+
+
+def _moons_run(seed, epochs, lr, hidden):
+    X, y = datasets.moons(300, noise=0.2, seed=seed)
+    X_train, y_train, X_val, y_val = datasets.split(X, y, 1 / 3, seed)
+    net = Network([2, hidden, hidden, 1], ["relu", "relu", "sigmoid"], seed=seed)
+    return train(net, X_train, y_train, loss="bce", lr=lr, epochs=epochs, seed=seed, momentum=0.9,
+                 X_val=X_val, Y_val=y_val)
+
+
+@plot
+def loss_curves(seed=0, scenario="learning", epochs=200):
+    """Training and validation loss per epoch. scenario "learning": a 2-16-16-1 network learning two moons;
+    "overfitting": a big network memorising 30 noisy points (the overfitting worked example)."""
+    choice("scenario", scenario, ("learning", "overfitting"))
+    epochs = number("epochs", epochs, 10, 2000, integer=True)
+    if scenario == "learning":
+        h = _moons_run(seed, epochs, 0.1, 16).to_dict()
+    else:
+        h = examples.overfitting(seed, epochs=max(epochs, 50))["history"]
+    train_loss, val_loss, ep = h["train_loss"], h["val_loss"], h["epochs"]
+    fig = Figure(figsize=(6, 3.6))
+    ax = fig.add_subplot()
+    ax.plot(ep, train_loss, color=BLUE, linestyle="-", label="training loss")
+    ax.plot(ep, val_loss, color=ORANGE, linestyle="--", label="validation loss")
+    best = int(np.argmin(val_loss))
+    ax.axvline(ep[best], color=BLACK, linestyle=":", linewidth=1)
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("loss")
+    ax.legend(frameon=False)
+    fig.tight_layout()
+    description = (f"Training loss fell from {_fmt(train_loss[0])} to {_fmt(train_loss[-1])} in {ep[-1]} epochs; "
+                   f"validation loss went from {_fmt(val_loss[0])} to {_fmt(val_loss[-1])}, lowest "
+                   f"{_fmt(val_loss[best])} at epoch {ep[best]}.")
+    return fig, description
+
+
+BOUNDARY_DATA = {
+    "moons": lambda seed: datasets.moons(200, noise=0.15, seed=seed),
+    "circles": lambda seed: datasets.circles(200, noise=0.08, seed=seed),
+    "xor": lambda seed: datasets.xor(200, noise=0.15, seed=seed),
+    "blobs": lambda seed: datasets.blobs(300, centers=3, spread=0.7, seed=seed),
+    "spiral": lambda seed: datasets.spiral(100, 3, noise=0.15, seed=seed),
+}
+
+
+@plot
+def decision_boundary(seed=0, dataset="moons", hidden=16, epochs=300):
+    """The regions a trained network assigns to each class, with the training points on top."""
+    choice("dataset", dataset, tuple(BOUNDARY_DATA))
+    hidden = number("hidden", hidden, 2, 64, integer=True)
+    epochs = number("epochs", epochs, 0, 2000, integer=True)
+    X, y = BOUNDARY_DATA[dataset](seed)
+    classes = int(y.max()) + 1
+    if classes == 2:
+        net = Network([2, hidden, hidden, 1], ["relu", "relu", "sigmoid"], seed=seed)
+        train(net, X, y, loss="bce", lr=0.1, epochs=epochs, seed=seed, momentum=0.9)
+    else:
+        net = Network([2, hidden, hidden, classes], ["relu", "relu", "softmax"], seed=seed)
+        train(net, X, y, loss="ce", lr=0.1, epochs=epochs, seed=seed, momentum=0.9)
+    accuracy = float(np.mean(predicted_labels(net.predict(X)) == y))
+    lo, hi = X.min(axis=0) - 0.5, X.max(axis=0) + 0.5
+    gx, gy = np.meshgrid(np.linspace(lo[0], hi[0], 120), np.linspace(lo[1], hi[1], 120))
+    regions = predicted_labels(net.predict(np.c_[gx.ravel(), gy.ravel()])).reshape(gx.shape)
+    fig = Figure(figsize=(5, 4.4))
+    ax = fig.add_subplot()
+    palette = matplotlib.colors.ListedColormap(CLASS_COLOURS[:classes])
+    # Rasterised so the SVG holds one small image instead of thousands of contour paths.
+    ax.contourf(gx, gy, regions, levels=np.arange(classes + 1) - 0.5, cmap=palette, alpha=0.25, rasterized=True)
+    for k in range(classes):
+        ax.scatter(*X[y == k].T, s=18, color=CLASS_COLOURS[k], marker=CLASS_MARKERS[k], edgecolors=BLACK,
+                   linewidths=0.4, label=f"class {k}")
+    ax.set_xlabel("feature 1")
+    ax.set_ylabel("feature 2")
+    ax.legend(frameon=False, loc="best", fontsize=9)
+    fig.tight_layout()
+    description = (f"A network trained for {epochs} epochs separates the {len(X)} {dataset} points into {classes} "
+                   f"classes with {_pct(accuracy)} of them on the correct side.")
+    return fig, description
+
+
+@plot
+def learning_rates(seed=0, steps=10):
+    """Loss per step of gradient descent on the same loss bowl with a too-small, a good and a too-large learning rate."""
+    steps = number("steps", steps, 1, 50, integer=True)
+    ex = examples.learning_rate(seed, steps=steps)
+    fig = Figure(figsize=(6, 3.6))
+    ax = fig.add_subplot()
+    for run, colour, style in zip(ex["runs"], (SKY, BLUE, VERMILLION), LINE_STYLES):
+        ax.plot([p["step"] for p in run["path"]], [max(p["loss"], 1e-12) for p in run["path"]], color=colour,
+                linestyle=style, marker="o", markersize=3, label=f"learning rate {_fmt(run['lr'], 3)} ({run['outcome']})")
+    ax.set_yscale("log")
+    ax.set_xlabel("step")
+    ax.set_ylabel("loss (log scale)")
+    ax.legend(frameon=False, fontsize=9)
+    fig.tight_layout()
+    parts = [f"with learning rate {_fmt(r['lr'], 3)} the loss went from {_fmt(r['path'][0]['loss'])} to "
+             f"{_fmt(r['final_loss'])} ({r['outcome']})" for r in ex["runs"]]
+    return fig, f"Over {steps} steps, " + "; ".join(parts) + "."
+
+
+@plot
+def descent_path(seed=0, lr=None, steps=8):
+    """Each gradient-descent step drawn on the loss curve L(w) = c (w − w_best)²."""
+    steps = number("steps", steps, 1, 50, integer=True)
+    ex = examples.learning_rate(seed, steps=steps, lrs=None if lr is None else [number("lr", lr, 1e-4, 10)])
+    run = ex["runs"][1] if lr is None else ex["runs"][0]
+    c, w_best = ex["params"]["c"], ex["params"]["w_best"]
+    ws = np.array([p["w"] for p in run["path"]])
+    losses = np.array([p["loss"] for p in run["path"]])
+    span = max(abs(ws - w_best).max(), 1.0) * 1.15
+    grid = np.linspace(w_best - span, w_best + span, 200)
+    fig = Figure(figsize=(6, 3.6))
+    ax = fig.add_subplot()
+    ax.plot(grid, c * (grid - w_best) ** 2, color=BLACK, linewidth=1.2, label="loss L(w)")
+    ax.plot(ws, losses, color=VERMILLION, linestyle="--", marker="o", markersize=4, label=f"steps (lr {_fmt(run['lr'], 3)})")
+    ax.plot([w_best], [0], marker="*", color=GREEN, markersize=12, linestyle="none", label="lowest point")
+    ax.set_xlabel("weight w")
+    ax.set_ylabel("loss")
+    ax.legend(frameon=False, fontsize=9)
+    fig.tight_layout()
+    description = (f"Starting at w = {_fmt(ws[0])}, {len(ws) - 1} steps with learning rate {_fmt(run['lr'], 3)} "
+                   f"moved w to {_fmt(ws[-1])} (the lowest point is at {_fmt(w_best)}); the loss went from "
+                   f"{_fmt(losses[0])} to {_fmt(losses[-1])}.")
+    return fig, description
+
+
+@plot
+def activations(seed=0, names="relu,sigmoid,tanh,step"):
+    """The shapes of activation functions from z = −5 to 5. names: comma-separated, up to 5 of relu, sigmoid, tanh,
+    linear, step."""
+    chosen = [n.strip() for n in names.split(",")] if isinstance(names, str) else list(names)
+    if not 1 <= len(chosen) <= 5:
+        raise ValueError(f"names must list 1 to 5 activations, got {len(chosen)}")
+    for n in chosen:
+        choice("names", n, ("relu", "sigmoid", "tanh", "linear", "step"))
+    z = np.linspace(-5, 5, 401)
+    fig = Figure(figsize=(6, 3.6))
+    ax = fig.add_subplot()
+    for k, n in enumerate(chosen):
+        ax.plot(z, FUNCTIONS[n](z), color=CLASS_COLOURS[k], linestyle=LINE_STYLES[k % 4], linewidth=2, label=n)
+    ax.axhline(0, color=BLACK, linewidth=0.5)
+    ax.axvline(0, color=BLACK, linewidth=0.5)
+    ax.set_xlabel("weighted sum z")
+    ax.set_ylabel("activation a")
+    ax.legend(frameon=False)
+    fig.tight_layout()
+    at = {n: [float(FUNCTIONS[n](np.array([v]))[0]) for v in (-5.0, 0.0, 5.0)] for n in chosen}
+    description = ("Activation functions from z = -5 to 5: " + "; ".join(
+        f"{n} gives {_fmt(lo)} at -5, {_fmt(mid)} at 0 and {_fmt(hi)} at 5" for n, (lo, mid, hi) in at.items()) + ".")
+    return fig, description
+
+
+@plot
+def group_accuracy(seed=0, scenario="lighting", shift=1.5):
+    """Accuracy per group. scenario "lighting": trained in one light, tested in the same and a different light
+    (the test points moved by `shift`); "few-vs-many": the same network trained on 5 or on 50 examples per class."""
+    choice("scenario", scenario, ("lighting", "few-vs-many"))
+    shift = number("shift", shift, 0, 5)
+    if scenario == "lighting":
+        X, y, X_test, y_test, group = datasets.shifted(shift=shift, seed=seed)
+        net = Network([2, 8, 1], ["tanh", "sigmoid"], seed=seed)
+        train(net, X, y, loss="bce", lr=0.5, epochs=200, seed=seed)
+        result = datasets.accuracy_by_group(predicted_labels(net.predict(X_test)), y_test, group)
+        names = list(result)
+        values = [result[n]["accuracy"] for n in names]
+        counts = [result[n]["count"] for n in names]
+    else:
+        sets = datasets.few_vs_many(seed=seed)
+        X_test, y_test = sets["test"]
+        names, values, counts = [], [], []
+        for key, label in (("few", "5 per class"), ("many", "50 per class")):
+            X, y = sets[key]
+            net = Network([2, 16, 16, 1], ["relu", "relu", "sigmoid"], seed=seed)
+            train(net, X, y, loss="bce", lr=0.1, epochs=300, seed=seed, momentum=0.9)
+            names.append(f"trained on {label}")
+            values.append(float(np.mean(predicted_labels(net.predict(X_test)) == y_test)))
+            counts.append(len(y_test))
+    fig = Figure(figsize=(5, 3.6))
+    ax = fig.add_subplot()
+    bars = ax.bar(names, values, color=[BLUE, ORANGE], edgecolor=BLACK, hatch=None)
+    bars[1].set_hatch("//")  # a pattern too, so the bars differ without colour
+    for bar, v in zip(bars, values):
+        ax.text(bar.get_x() + bar.get_width() / 2, v + 0.02, _pct(v), ha="center")
+    ax.set_ylim(0, 1.1)
+    ax.set_ylabel("test accuracy")
+    fig.tight_layout()
+    description = "Accuracy was " + " and ".join(f"{_pct(v)} for {n} ({c} test examples)"
+                                                 for n, v, c in zip(names, values, counts)) + "."
+    return fig, description
+
+
+PLOTS = {
+    "network": network,
+    "loss-curves": loss_curves,
+    "decision-boundary": decision_boundary,
+    "learning-rates": learning_rates,
+    "descent-path": descent_path,
+    "activations": activations,
+    "group-accuracy": group_accuracy,
+}
+
+
+def params_of(name):
+    """The parameter names a plot accepts (seed is always accepted)."""
+    if name not in PLOTS:
+        raise ValueError(f"unknown plot {name!r}; choose one of {', '.join(PLOTS)}")
+    return list(inspect.signature(PLOTS[name].__wrapped__).parameters)
+
+
+def render(name, **params):
+    """The plot `name` as (svg text, one-sentence description). Unknown names or parameters raise ValueError."""
+    allowed = params_of(name)
+    unknown = sorted(set(params) - set(allowed))
+    if unknown:
+        raise ValueError(f"plot {name!r} does not take {', '.join(unknown)}; it takes {', '.join(allowed)}")
+    return PLOTS[name](**{k: v for k, v in params.items() if v is not None})
