@@ -7,7 +7,9 @@ from content import Bank, load_bank
 
 
 def init_app(app: Flask) -> None:
-    app.extensions["content_bank"] = load_bank(app.config.get("CONTENT_ROOT"))
+    # A caller may hand over an already loaded bank (tests load it once per session; it is immutable).
+    given = app.config.get("CONTENT_BANK")
+    app.extensions["content_bank"] = given if given is not None else load_bank(app.config.get("CONTENT_ROOT"))
 
 
 def bank() -> Bank:
