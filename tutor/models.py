@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, Index, String, func
+from sqlalchemy import JSON, Boolean, CheckConstraint, DateTime, Float, ForeignKey, Index, Integer, String, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .db import Base
@@ -106,3 +106,103 @@ class Membership(Base):
 
     learner: Mapped[Learner] = relationship(back_populates="memberships")
     classroom: Mapped[Classroom] = relationship(back_populates="memberships")
+
+
+# ---- learning records -------------------------------------------------------------------------------------------------
+
+class Attempt(Base):
+    """One graded answer. The reply is kept so a retried submission (same Idempotency-Key) gets the same answer."""
+
+    __tablename__ = "attempts"
+    __table_args__ = (
+        UniqueConstraint("learner_id", "idempotency_key", name="uq_attempts_learner_id_idempotency_key"),
+        # Covers the dashboard's questions (per learner, per item, correctness over time) without touching the table.
+        Index("ix_attempts_learner_item_correct_time", "learner_id", "item_id", "correct", "created_at"),
+        Index("ix_attempts_item_id", "item_id", "correct"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"))
+    item_id: Mapped[str] = mapped_column(String(160))
+    concept: Mapped[str] = mapped_column(String(40))
+    track: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[str] = mapped_column(String(16))
+    answer: Mapped[dict] = mapped_column(JSON)
+    correct: Mapped[bool] = mapped_column(Boolean)
+    score: Mapped[float] = mapped_column(Float)
+    misconception: Mapped[str | None] = mapped_column(String(60))
+    reply: Mapped[dict] = mapped_column(JSON)
+    idempotency_key: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class LessonProgress(Base):
+    """How far a learner got in one concept's lesson: seen, check question answered, answered right."""
+
+    __tablename__ = "lesson_progress"
+
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"), primary_key=True)
+    concept: Mapped[str] = mapped_column(String(40), primary_key=True)
+    track: Mapped[str] = mapped_column(String(16))
+    messages_seen: Mapped[int] = mapped_column(Integer, default=0)
+    completed: Mapped[bool] = mapped_column(Boolean, default=False)
+    checked: Mapped[bool] = mapped_column(Boolean, default=False)
+    check_correct: Mapped[bool] = mapped_column(Boolean, default=False)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(),
+                                                 onupdate=func.now())
+
+
+class Mastery(Base):
+    """A learner's current level in a concept, recomputed from recent attempts, and its spaced-review schedule."""
+
+    __tablename__ = "mastery"
+
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"), primary_key=True)
+    concept: Mapped[str] = mapped_column(String(40), primary_key=True)
+    level: Mapped[str] = mapped_column(String(16))
+    score: Mapped[float] = mapped_column(Float)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    review_card: Mapped[dict | None] = mapped_column(JSON)
+    review_due: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(),
+                                                 onupdate=func.now())
+
+
+class ActivityRun(Base):
+    """A finished activity (guess-and-fix, human backpropagation, a demo): what the learner chose, not free text."""
+
+    __tablename__ = "activity_runs"
+    __table_args__ = (Index("ix_activity_runs_learner_id", "learner_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"))
+    activity: Mapped[str] = mapped_column(String(60))
+    result: Mapped[dict] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class ChatTopic(Base):
+    """What a learner asked the chat about: topic and confidence only, never the words they typed."""
+
+    __tablename__ = "chat_topics"
+    __table_args__ = (Index("ix_chat_topics_learner_id", "learner_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    learner_id: Mapped[int | None] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"))
+    topic: Mapped[str | None] = mapped_column(String(40))
+    confidence: Mapped[float] = mapped_column(Float)
+    track: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class UnansweredQuestion(Base):
+    """A chat question the tutor could not answer, scrubbed of digits, e-mail addresses and names; no learner id."""
+
+    __tablename__ = "unanswered_questions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    text: Mapped[str] = mapped_column(String(300))
+    track: Mapped[str] = mapped_column(String(16))
+    best_guess: Mapped[str | None] = mapped_column(String(40))
+    confidence: Mapped[float] = mapped_column(Float)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
