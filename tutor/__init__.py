@@ -27,11 +27,12 @@ def create_app(overrides: dict | None = None) -> Flask:
         app.config["REMEMBER_COOKIE_SECURE"] = app.config["SESSION_COOKIE_SECURE"]
     app.config["DATABASE_URL"] = app.config.get("DATABASE_URL") or f"sqlite:///{app.instance_path}/tutor.db"
 
-    from . import content_bank, db, errors, identity, security, views
+    from . import cache, content_bank, db, errors, identity, security, views
 
     content_bank.init_app(app)
     db.init_app(app, app.config["DATABASE_URL"])
     security.init_app(app)
+    cache.init_app(app)
     identity.init_app(app)
     errors.register(app)
     views.register(app)
