@@ -4,4 +4,4 @@ from . import losses
 from .network import Backprop, LayerTrace, Network, Trace
 from .training import History, train, train_step
 
-__all__ = ["Network", "Trace", "LayerTrace", "Backprop", "History", "train", "train_step", "losses"]
+__all__ = ["Backprop", "History", "LayerTrace", "Network", "Trace", "losses", "train", "train_step"]

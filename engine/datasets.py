@@ -89,7 +89,7 @@ def split(X, y, test_fraction=0.3, seed=0, *extra):
     if not 0 < test_fraction < 1:
         raise ValueError(f"test_fraction must be between 0 and 1, got {test_fraction!r}")
     order = np.random.default_rng(seed).permutation(len(X))
-    n_test = max(1, int(round(len(X) * test_fraction)))
+    n_test = max(1, round(len(X) * test_fraction))
     test, train = order[:n_test], order[n_test:]
     return X[train], y[train], X[test], y[test]
 
@@ -104,7 +104,7 @@ def noisy_small(n_train=30, n_val=300, noise=0.35, flip=0.1, seed=0):
     if not 0 <= flip < 0.5:
         raise ValueError(f"flip must be between 0 and 0.5, got {flip!r}")
     rng = np.random.default_rng(seed)
-    X, y = moons(n_train + n_val, noise=noise, seed=int(rng.integers(2**31)))
+    X, y = moons(n_train + n_val, noise=noise, seed=rng.integers(2**31))
     wrong = rng.uniform(size=n_train) < flip
     y_train = np.where(wrong, 1 - y[:n_train], y[:n_train])
     return X[:n_train], y_train, X[n_train:], y[n_train:]

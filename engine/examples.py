@@ -10,7 +10,6 @@ import math
 import numpy as np
 
 from . import datasets, text_features
-from .activations import DIFFERENTIABLE
 from .network import Network
 from .params import number as _number
 from .params import numbers as _numbers

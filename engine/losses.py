@@ -85,13 +85,8 @@ def output_grad(loss, A, Y):
     return (A - Y) / A.shape[0]
 
 
-def probability_of_target(probabilities, target):
-    """-log p of the correct class, the cross-entropy of one prediction. probabilities: (n_classes,)."""
-    return float(-np.log(probabilities[target]))
-
-
 def binary_labels(values):
-    """Sigmoid outputs or logits-free probabilities (n_samples, 1) -> predicted 0/1 labels (n_samples,)."""
+    """One-output probabilities (n_samples, 1) -> predicted 0/1 labels (n_samples,), 1 when at least 0.5."""
     return (values[:, 0] >= 0.5).astype(int)
 
 
@@ -109,5 +104,17 @@ def accuracy(A, Y):
     return float(np.mean(A.argmax(axis=1) == Y.argmax(axis=1)))
 
 
-__all__ = ["NAMES", "mse", "bce_from_logits", "ce_from_logits", "value", "output_grad", "accuracy",
-           "as_targets", "sigmoid", "softmax", "predicted_labels", "check_name"]
+__all__ = [
+    "NAMES",
+    "accuracy",
+    "as_targets",
+    "bce_from_logits",
+    "ce_from_logits",
+    "check_name",
+    "mse",
+    "output_grad",
+    "predicted_labels",
+    "sigmoid",
+    "softmax",
+    "value",
+]

@@ -77,8 +77,8 @@ class Trace:
 class Backprop:
     """A forward and backward pass: the loss, and for each layer the error signal delta = dL/dz and the gradients.
 
-    deltas[i]: (n_samples, fan_out); grads[i] = (dW (fan_in, fan_out), db (fan_out,)); output_grad = dL/da of the output
-    (for bce and ce, where the sigmoid/softmax derivative cancels, it is reported as dL/da = dL/dz / (da/dz) only for mse).
+    deltas[i]: (n_samples, fan_out), the blame flowing backwards into layer i's weighted sums;
+    grads[i] = (dW (fan_in, fan_out), db (fan_out,)); targets: (n_samples, n_outputs).
     """
 
     loss_name: str

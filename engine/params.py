@@ -32,7 +32,8 @@ def numbers(name, value, lo=None, hi=None, length=None, min_length=1, max_length
     if isinstance(value, (int, float)):
         value = [value]
     if not isinstance(value, (list, tuple, np.ndarray)):
-        raise ValueError(f"{name} must be a list of numbers, got {value!r}")
+        # ValueError, not TypeError: callers turn every bad parameter into the same 4xx reply.
+        raise ValueError(f"{name} must be a list of numbers, got {value!r}")  # noqa: TRY004
     out = [number(f"{name}[{i}]", v, lo, hi) for i, v in enumerate(value)]
     if length is not None and len(out) != length:
         raise ValueError(f"{name} must have {length} numbers, got {len(out)}")

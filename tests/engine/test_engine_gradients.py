@@ -138,3 +138,31 @@ def test_bce_and_ce_are_stable_for_huge_logits():
 def test_sigmoid_keeps_precision_in_the_tails():
     assert sigmoid(np.array(-40.0)) == pytest.approx(np.exp(-40.0) / (1 + np.exp(-40.0)), rel=1e-13)
     assert sigmoid(np.array(800.0)) == 1.0
+
+
+@pytest.mark.parametrize("loss,out,hidden", [("mse", "tanh", "relu"), ("bce", "sigmoid", "tanh"), ("ce", "softmax", "sigmoid")])
+def test_gradients_match_pytorch_autodiff(loss, out, hidden):
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(11)
+    sizes = [3, 5, 4, 2 if out != "sigmoid" else 1]
+    net = Network(sizes, [hidden, hidden, out], seed=2)
+    X = rng.normal(size=(7, 3))
+    Y = targets_for(loss, rng, 7, sizes[-1])
+    value, grads = net.loss_and_grads(X, Y, loss)
+    params = [(torch.tensor(W, requires_grad=True), torch.tensor(b, requires_grad=True)) for W, b in net.params]
+    fns = {"relu": torch.relu, "sigmoid": torch.sigmoid, "tanh": torch.tanh}
+    a = torch.tensor(X)
+    for W, b in params[:-1]:
+        a = fns[hidden](a @ W + b)
+    z = a @ params[-1][0] + params[-1][1]
+    if loss == "mse":
+        t = torch.nn.functional.mse_loss(torch.tanh(z), torch.tensor(Y))
+    elif loss == "bce":
+        t = torch.nn.functional.binary_cross_entropy_with_logits(z, torch.tensor(Y))
+    else:
+        t = torch.nn.functional.cross_entropy(z, torch.tensor(Y))
+    t.backward()
+    assert value == pytest.approx(t.item(), abs=1e-12)
+    for (dW, db), (W, b) in zip(grads, params):
+        np.testing.assert_allclose(dW, W.grad.numpy(), atol=1e-12)
+        np.testing.assert_allclose(db, b.grad.numpy(), atol=1e-12)

@@ -8,8 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from engine import Network, train
-from engine import datasets, text_features
+from engine import Network, datasets, text_features, train
 from engine.losses import predicted_labels
 
 
@@ -88,7 +87,7 @@ def test_step_neuron_runs_forward():
 def test_backward_records_blame_per_layer():
     net = Network([2, 3, 2], ["tanh", "softmax"], seed=1)
     X, y = datasets.blobs(10, centers=2, seed=0)
-    loss, grads, record = net.loss_and_grads(X, y, "ce", return_trace=True)
+    _, _, record = net.loss_and_grads(X, y, "ce", return_trace=True)
     assert [d.shape for d in record.deltas] == [(10, 3), (10, 2)]
     # output blame for ce is (p - y)/n
     np.testing.assert_allclose(record.deltas[1], (record.trace.output - np.eye(2)[y]) / 10, atol=1e-15)
@@ -198,7 +197,7 @@ def test_datasets_are_seeded(name):
 def test_bias_sets():
     sets = datasets.few_vs_many(seed=0)
     assert np.bincount(sets["few"][1]).tolist() == [5, 5] and np.bincount(sets["many"][1]).tolist() == [50, 50]
-    X, y, Xt, yt, group = datasets.shifted(seed=0)
+    _, _, _, yt, group = datasets.shifted(seed=0)
     assert np.bincount(group).tolist() == [100, 100]
     for g in (0, 1):
         assert set(yt[group == g]) == {0, 1}
