@@ -294,22 +294,21 @@ class LessonBody(Model):
 
     title: ShortText
     summary: ShortText
-    # The full-lesson fields are optional only while the bank is being written;
-    # tests/content lists every lesson that still lacks one (see FULL_LESSON_FIELDS).
-    messages: list[Message] | None = Field(default=None, min_length=4, max_length=8)
-    analogy: Text | None = None
-    everyday_example: Text | None = None
-    misconceptions: list[LessonMisconception] | None = Field(default=None, min_length=1)
-    check: Item | None = None
-    key_takeaways: list[ShortText] | None = Field(default=None, min_length=2, max_length=6)
+    messages: list[Message] = Field(min_length=4, max_length=8)
+    analogy: Text
+    everyday_example: Text
+    misconceptions: list[LessonMisconception] = Field(min_length=1)
+    check: Item
+    key_takeaways: list[ShortText] = Field(min_length=2, max_length=6)
 
     @model_validator(mode="after")
     def _unique_message_ids(self) -> LessonBody:
-        _unique([m.id for m in self.messages or []], "message")
+        _unique([m.id for m in self.messages], "message")
         return self
 
     def missing_fields(self) -> list[str]:
-        return [name for name in FULL_LESSON_FIELDS if getattr(self, name) is None]
+        """Kept for the CLI summary; every field is required, so a validated lesson has none missing."""
+        return [name for name in FULL_LESSON_FIELDS if getattr(self, name, None) is None]
 
 
 FULL_LESSON_FIELDS = ("messages", "analogy", "everyday_example", "misconceptions", "check", "key_takeaways")
@@ -335,7 +334,7 @@ class Lesson(LessonBody):
         return self.id
 
     def message(self, message_id: str) -> Message | None:
-        return next((m for m in self.messages or [] if m.id == message_id), None)
+        return next((m for m in self.messages if m.id == message_id), None)
 
 
 # ---------------------------------------------------------------- quizzes

@@ -94,7 +94,7 @@ def test_duplicate_item_ids_and_dangling_item_references(bank_copy: Path, bank):
 
     def dangle(d):
         opts = d["tracks"][lesson.track]["check"]["options"]
-        wrong = next(o for o in opts if not o["correct"])
+        wrong = next(o for o in opts if not o.get("correct"))
         wrong["misconception"] = "thinks-the-moon-is-cheese"
         d["tracks"][lesson.track]["check"]["lesson_message"] = "no-such-message"
     edit(bank_copy, f"concepts/{lesson.id}.yaml", dangle)
