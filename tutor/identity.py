@@ -1,12 +1,14 @@
 """Who is asking: a parent or teacher account, a learner (child or guest), or nobody yet."""
 from __future__ import annotations
 
-from flask import Flask, session
+from functools import wraps
+
+from flask import Flask, abort, redirect, request, session, url_for
 from flask_login import current_user
 
 from .db import get_db
 from .models import TRACK_IDS, Account, Learner
-from .security import login_manager
+from .security import login_manager, start_session_for
 
 
 def init_app(app: Flask) -> None:
@@ -46,3 +48,42 @@ def current_track() -> str | None:
         return learner.track
     track = session.get("track")
     return track if track in TRACK_IDS else None
+
+
+def current_or_new_guest(track: str | None = None) -> Learner | None:
+    """The learner whose progress a lesson or practice page records; a new guest when nobody is signed in.
+
+    The guest row is created lazily (only when there is progress to keep) and signed in on a fresh session.
+    Returns None when a parent or teacher is signed in: a grown-up trying things out is not a learner, and
+    replacing their session with a guest's would sign them out.
+    """
+    from .services import accounts
+
+    actor = current_actor()
+    if isinstance(actor, Learner):
+        return actor
+    if actor is not None:
+        return None
+    guest = accounts.create_guest(get_db(), track if track in TRACK_IDS else (current_track() or "ages-9-12"))
+    start_session_for(guest)
+    return guest
+
+
+def role_required(*roles: str):
+    """Only signed-in accounts with one of `roles` ("parent", "teacher") reach the view.
+
+    Nobody signed in (or only a guest) is sent to the grown-ups' sign-in; a learner or an account of another
+    role gets a 403 page. Whether a particular child or class belongs to the account is the service layer's
+    business (other people's objects answer 404 there).
+    """
+    def decorate(view):
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            actor = current_actor()
+            if actor is None or (isinstance(actor, Learner) and actor.is_guest):
+                return redirect(url_for("auth.sign_in", next=request.full_path.rstrip("?")))
+            if not isinstance(actor, Account) or (roles and actor.role not in roles):
+                abort(403)
+            return view(*args, **kwargs)
+        return wrapper
+    return decorate

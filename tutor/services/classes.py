@@ -68,11 +68,17 @@ def class_by_code(db: Session, code: str) -> Classroom:
     return classroom
 
 
-def _new_member(db: Session, classroom: Classroom, nickname: str, pictures=None) -> Learner:
+def _free_nickname(classroom: Classroom, nickname: str) -> str:
+    """A nickname nobody in the class has yet: learners pick their own name from the class list to sign in."""
     nickname = accounts.clean_nickname(nickname)
     if any(m.learner.nickname.lower() == nickname.lower() for m in classroom.memberships):
         raise Conflict("Someone in this class already has that nickname. Add a letter or pick another.",
                        [{"field": "nickname", "message": "taken in this class"}])
+    return nickname
+
+
+def _new_member(db: Session, classroom: Classroom, nickname: str, pictures=None) -> Learner:
+    nickname = _free_nickname(classroom, nickname)
     learner = Learner(nickname=nickname, avatar="owl", track=classroom.track or "ages-9-12", is_guest=False,
                       picture_password=accounts.parse_picture_password(pictures) if pictures
                       else accounts.random_picture_password())
@@ -88,7 +94,7 @@ def join_class(db: Session, code: str, *, nickname: str, pictures, current: Lear
         if any(m.classroom_id == classroom.id for m in current.memberships):
             return current
         if current.is_guest:
-            current.nickname = accounts.clean_nickname(nickname)
+            current.nickname = _free_nickname(classroom, nickname)
             current.is_guest, current.claim_code = False, None
         if current.picture_password is None and current.pin_hash is None:
             current.picture_password = accounts.parse_picture_password(pictures)
@@ -151,7 +157,7 @@ def remove_from_class(db: Session, teacher: Account, classroom_id: int, learner_
 def claim_guest_into_class(db: Session, teacher: Account, classroom_id: int, code: str, nickname: str) -> Learner:
     classroom = class_of(db, teacher, classroom_id)
     guest = accounts._guest_by_claim_code(db, code)
-    guest.nickname = accounts.clean_nickname(nickname)
+    guest.nickname = _free_nickname(classroom, nickname)
     guest.is_guest, guest.claim_code = False, None
     guest.picture_password = guest.picture_password or accounts.random_picture_password()
     if classroom.track:
