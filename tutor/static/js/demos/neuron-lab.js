@@ -1,0 +1,69 @@
+// Neuron lab: sliders for inputs, weights and bias and a choice of activation; the engine computes the rest.
+(function () {
+  "use strict";
+  var D = window.TutorDemos;
+
+  D.register("neuron-lab", function (root) {
+    var url = root.getAttribute("data-api");
+    var sliders = {};
+    root.querySelectorAll('input[type="range"][data-input]').forEach(function (input) {
+      sliders[input.getAttribute("data-input")] = input;
+      D.bindSlider(input, function (v) { return D.fmt(parseFloat(v), 1); });
+    });
+    var radios = root.querySelectorAll('input[type="radio"][data-input="activation"]');
+
+    function activation() {
+      var chosen = "sigmoid";
+      radios.forEach(function (r) { if (r.checked) { chosen = r.value; } });
+      return chosen;
+    }
+
+    function body() {
+      return {
+        inputs: [parseFloat(sliders.x1.value), parseFloat(sliders.x2.value)],
+        weights: [parseFloat(sliders.w1.value), parseFloat(sliders.w2.value)],
+        bias: parseFloat(sliders.b.value),
+        activation: activation()
+      };
+    }
+
+    function put(name, value, digits) {
+      var node = D.q(root, name);
+      if (!node) { return; }
+      node.textContent = D.fmt(value, digits);
+      node.setAttribute("data-value", String(value));
+    }
+
+    function render(r) {
+      D.showError(root, null);
+      put("x1", r.inputs[0], 1); put("x2", r.inputs[1], 1);
+      put("w1", r.weights[0], 1); put("w2", r.weights[1], 1);
+      put("p1", r.products[0]); put("p2", r.products[1]);
+      put("z", r.z); put("a", r.a);
+      D.q(root, "zformula").textContent = r.formula.z;
+      D.q(root, "aformula").textContent = r.formula.a;
+      D.q(root, "zsum").textContent = D.fmt(r.products[0]) + " + " + D.fmt(r.products[1]) + " + " + D.fmt(r.bias, 1);
+      D.q(root, "summary").textContent = "Weighted sum z = " + D.fmt(r.z) + "; output a = " + D.fmt(r.a) + ".";
+      var pts = r.curve.z.map(function (z, i) { return [z, r.curve.a[i]]; });
+      var svgRoot = D.lineChart(D.q(root, "curve"), [{ name: r.activation, points: pts, cls: "s0" }], {
+        xLabel: "weighted sum z", yLabel: "output a", title: r.activation + " curve with this neuron's point",
+        yMin: Math.min(0, Math.min.apply(null, r.curve.a)), yMax: Math.max(1, Math.max.apply(null, r.curve.a)), legend: false
+      });
+      // Mark where this neuron's z lands on the curve (clamped to the drawn range).
+      var xmin = r.curve.z[0], xmax = r.curve.z[r.curve.z.length - 1];
+      var ymin = Math.min(0, Math.min.apply(null, r.curve.a)), ymax = Math.max(1, Math.max.apply(null, r.curve.a));
+      var zc = Math.max(xmin, Math.min(xmax, r.z)), ac = Math.max(ymin, Math.min(ymax, r.a));
+      var cx = 62 + (zc - xmin) / (xmax - xmin) * (560 - 62 - 16);
+      var cy = 16 + (1 - (ac - ymin) / (ymax - ymin)) * (300 - 16 - 46);
+      svgRoot.appendChild(D.svg("circle", { cx: cx, cy: cy, r: 7, class: "here" }));
+      D.q(root, "curve-text").textContent = "The " + r.activation + " curve: at z = " + D.fmt(r.z, 2) +
+        " it gives a = " + D.fmt(r.a, 2) + " (the ringed point).";
+    }
+
+    var refresh = D.latest(function () { return D.post(url, body()); }, render,
+                           function (e) { D.showError(root, e); }, 60);
+    root.addEventListener("input", function () { refresh(); });
+    root.addEventListener("change", function () { refresh(); });
+    refresh(true);
+  });
+})();
