@@ -160,7 +160,10 @@ def _validate(model: type[M], data: Any, rel: str, issues: list[ContentIssue]) -
         return model.model_validate(data)
     except ValidationError as exc:
         for err in exc.errors(include_url=False):
-            issues.append(ContentIssue(rel, ".".join(str(p) for p in err["loc"]), err["msg"]))
+            message = err["msg"]
+            if err["type"] == "string_type" and isinstance(err.get("input"), bool):
+                message += " (YAML reads bare yes/no/on/off/true/false as a boolean: quote it)"
+            issues.append(ContentIssue(rel, ".".join(str(p) for p in err["loc"]), message))
         return None
     except RecursionError:
         issues.append(ContentIssue(rel, "", "content is nested too deeply"))
