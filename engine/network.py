@@ -130,11 +130,36 @@ class Network:
 
     def __init__(self, sizes, activations, seed=0):
         self.sizes, self.activations = _check_architecture(sizes, activations)
+        self._allocate()
         rng = np.random.default_rng(seed)
-        self._W, self._b = [], []
-        for fan_in, fan_out, name in zip(self.sizes[:-1], self.sizes[1:], self.activations):
-            self._W.append(rng.standard_normal((fan_in, fan_out)) * _init_scale(name, fan_in, fan_out))
-            self._b.append(np.zeros(fan_out))
+        for W, fan_in, fan_out, name in zip(self._W, self.sizes[:-1], self.sizes[1:], self.activations):
+            W[...] = rng.standard_normal((fan_in, fan_out)) * _init_scale(name, fan_in, fan_out)
+
+    def _allocate(self):
+        """All weights and biases live in one flat float64 array, so training updates every parameter in one step.
+
+        Layer i is the block _blocks[i] of shape (fan_in + 1, fan_out): its first fan_in rows are W (_W[i]) and its
+        last row is b (_b[i]); all are views of _theta and are only ever changed in place.
+        """
+        shapes = [(fan_in + 1, fan_out) for fan_in, fan_out in zip(self.sizes[:-1], self.sizes[1:])]
+        self._theta = np.zeros(sum(r * c for r, c in shapes))
+        self._blocks, start = [], 0
+        for r, c in shapes:
+            self._blocks.append(self._theta[start:start + r * c].reshape(r, c))
+            start += r * c
+        self._W = [P[:-1] for P in self._blocks]
+        self._b = [P[-1] for P in self._blocks]
+        self._kernels = {}  # training work buffers per batch shape (see training._Kernel)
+
+    def __getstate__(self):
+        return {"sizes": self.sizes, "activations": self.activations, "params": self.params}
+
+    def __setstate__(self, state):
+        # Copies (deepcopy, pickle) get their own flat parameter array with views into it.
+        self.sizes, self.activations = list(state["sizes"]), list(state["activations"])
+        self._allocate()
+        for W, b, (W_new, b_new) in zip(self._W, self._b, state["params"]):
+            W[...], b[...] = W_new, b_new
 
     @classmethod
     def from_params(cls, params, activations):
@@ -177,7 +202,8 @@ class Network:
                 raise ValueError(f"layer {i}: weights and biases must be finite numbers")
             new_W.append(W)
             new_b.append(b)
-        self._W, self._b = new_W, new_b
+        for W, b, W_new, b_new in zip(self._W, self._b, new_W, new_b):
+            W[...], b[...] = W_new, b_new
 
     def params_to_list(self):
         """Weights and biases as JSON-able nested lists: [{"W": [[...]], "b": [...]}, ...]."""

@@ -68,28 +68,167 @@ def _is_label_targets(Y):
     return bool(np.all((Y == 0) | (Y == 1)))
 
 
-def _gradients(Ws, names, X, zs, acts, Y, loss):
-    """Gradients [(dW, db), ...] from a forward pass, without keeping the per-layer deltas (the training hot path)."""
-    g = losses.output_grad(loss, acts[-1], Y)
-    delta = act.backward(names[-1], zs[-1], acts[-1], g) if loss == "mse" else g
-    grads = [None] * len(Ws)
-    for i in range(len(Ws) - 1, 0, -1):
-        grads[i] = (acts[i - 1].T @ delta, delta.sum(axis=0))
-        delta = act.backward(names[i - 1], zs[i - 1], acts[i - 1], delta @ Ws[i].T)
-    grads[0] = (X.T @ delta, delta.sum(axis=0))
-    return grads
+_matmul, _add, _subtract, _multiply, _negative = np.matmul, np.add, np.subtract, np.multiply, np.negative
+_exp, _logaddexp, _maximum, _greater, _tanh = np.exp, np.logaddexp, np.maximum, np.greater, np.tanh
+_sum = np.add.reduce
 
 
-def _forward(Ws, bs, fns, X):
-    zs, acts = [], []
-    a = X
-    for W, b, f in zip(Ws, bs, fns):
-        z = a @ W
-        z += b
-        a = f(z)
-        zs.append(z)
-        acts.append(a)
-    return zs, acts
+def _activate(name, z, out, tmp):
+    """out = activation(z) for an elementwise activation, with the same arithmetic as activations.py."""
+    if name == "relu":
+        _maximum(z, 0.0, out=out)
+    elif name == "sigmoid":
+        _negative(z, out=tmp)
+        _logaddexp(0.0, tmp, out=tmp)
+        _negative(tmp, out=tmp)
+        _exp(tmp, out=out)
+    elif name == "tanh":
+        _tanh(z, out=out)
+    else:  # linear
+        np.copyto(out, z)
+
+
+class _Kernel:
+    """Work buffers for training one network on batches of n samples with one loss, so a step allocates nothing.
+
+    Layer i computes Z[i] = A[i] @ P[i], where A[i] (n, fan_in + 1) is the layer's input with a trailing column of
+    ones and P[i] = [W; b] (fan_in + 1, fan_out) is a view of the network's flat parameter array: the bias add is
+    part of the matrix product, and one product A[i].T @ delta gives dW and db together. Gradients land in one flat
+    array shaped like the parameters, so an update is a single subtraction.
+    """
+
+    def __init__(self, net, n, loss):
+        sizes, names = net.sizes, net.activations
+        self.n, self.loss, self.names, self.out_name = n, loss, names[:-1], names[-1]
+        self.theta, self.P = net._theta, net._blocks
+        # W.T as a view; with one output W.T has awkward strides for matmul, and the reshape is the same numbers.
+        self.WT = [W.reshape(1, -1) if W.shape[1] == 1 else W.T for W in net._W]
+        self.A = [np.ones((n, fan_in + 1)) for fan_in in sizes[:-1]]
+        self.a = [A[:, :-1] for A in self.A]  # the inputs / activations without the ones column
+        self.X = self.a[0]
+        self.Z = [np.empty((n, fan_out)) for fan_out in sizes[1:]]
+        self.T = [np.empty((n, fan_out)) for fan_out in sizes[1:]]  # scratch per layer
+        self.D = [np.empty((n, fan_out)) for fan_out in sizes[1:]]  # deltas dL/dz (times the step scale)
+        self.M = [np.empty((n, fan_out), dtype=bool) for fan_out in sizes[1:]]
+        self.out = np.empty((n, sizes[-1]))  # the network's output activations
+        self.grad = np.empty_like(self.theta)
+        self.gP, start = [], 0
+        for P in self.P:
+            self.gP.append(self.grad[start:start + P.size].reshape(P.shape))
+            start += P.size
+        self.size = n * sizes[-1]
+        if loss == "ce":
+            self.row = np.empty((n, 1))
+            self.row_max = np.empty((n, 1))
+
+    def forward(self, Y):
+        """Forward pass from self.X (already filled in); the loss against targets Y (n, n_outputs) as a float."""
+        A, a, Z, P, T = self.A, self.a, self.Z, self.P, self.T
+        i = 0
+        for i, name in enumerate(self.names):
+            _matmul(A[i], P[i], out=Z[i])
+            _activate(name, Z[i], a[i + 1], T[i])
+        i = len(self.P) - 1
+        z, out, t = Z[i], self.out, T[i]
+        _matmul(A[i], P[i], out=z)
+        loss = self.loss
+        if loss == "bce":
+            # The same softplus log(1 + e^z) serves the loss and the output sigmoid(z) = exp(z - softplus(z)).
+            sp = self.D[i]
+            _logaddexp(0.0, z, out=sp)
+            _multiply(Y, z, out=t)
+            _subtract(sp, t, out=t)
+            value = float(_sum(t, axis=None)) / self.size
+            _subtract(z, sp, out=t)
+            _exp(t, out=out)
+            return value
+        if loss == "ce":
+            row, row_max = self.row, self.row_max
+            np.max(z, axis=1, keepdims=True, out=row_max)
+            _subtract(z, row_max, out=t)
+            _exp(t, out=t)
+            _sum(t, axis=1, keepdims=True, out=row)
+            np.divide(t, row, out=out)
+            np.log(row, out=row)
+            _add(row, row_max, out=row)
+            _subtract(row, z, out=t)
+            _multiply(Y, t, out=t)
+            return float(_sum(t, axis=None)) / self.n
+        if self.out_name == "softmax":
+            out[...] = act.softmax(z)
+        else:
+            _activate(self.out_name, z, out, t)
+        _subtract(out, Y, out=t)
+        _multiply(t, t, out=t)
+        return float(_sum(t, axis=None)) / self.size
+
+    def backward(self, Y, scale):
+        """Gradients of scale * loss into self.grad, from the last forward pass."""
+        i = len(self.P) - 1
+        D, out, Z = self.D, self.out, self.Z
+        d = D[i]
+        _subtract(out, Y, out=d)
+        if self.loss == "mse":
+            _multiply(d, 2.0 * scale / self.size, out=d)
+            if self.out_name == "softmax":
+                d[...] = act.backward("softmax", Z[i], out, d)
+            else:
+                self._through(self.out_name, i, d)
+        else:
+            _multiply(d, scale / (self.size if self.loss == "bce" else self.n), out=d)
+        A, gP, WT = self.A, self.gP, self.WT
+        while i:
+            _matmul(A[i].T, d, out=gP[i])
+            g = D[i - 1]
+            _matmul(d, WT[i], out=g)
+            self._through(self.names[i - 1], i - 1, g)
+            d = g
+            i -= 1
+        _matmul(A[0].T, d, out=gP[0])
+
+    def _through(self, name, i, g):
+        """g (dL/da of layer i) becomes dL/dz in place."""
+        if name == "relu":
+            m = self.M[i]
+            _greater(self.Z[i], 0.0, out=m)
+            _multiply(g, m, out=g)
+        elif name == "sigmoid":
+            a, t = (self.a[i + 1] if i + 1 < len(self.a) else self.out), self.T[i]
+            _multiply(g, a, out=g)
+            _subtract(1.0, a, out=t)
+            _multiply(g, t, out=g)
+        elif name == "tanh":
+            a, t = (self.a[i + 1] if i + 1 < len(self.a) else self.out), self.T[i]
+            _multiply(a, a, out=t)
+            _subtract(1.0, t, out=t)
+            _multiply(g, t, out=g)
+
+
+def _kernel(net, n, loss, use="train"):
+    """The network's work buffers for batches of n samples (made once; validation passes get their own)."""
+    kernels = net._kernels
+    k = kernels.get((n, loss, use))
+    if k is None:
+        k = kernels[(n, loss, use)] = _Kernel(net, n, loss)
+    return k
+
+
+class _Accuracy:
+    """Accuracy of a kernel's outputs against fixed label targets Y (n, n_outputs), as losses.accuracy computes it."""
+
+    def __init__(self, Y):
+        self.Y, self.n = Y, Y.shape[0]
+        if Y.shape[1] == 1:
+            self.want = Y[:, 0] >= 0.5
+            self.got = np.empty(self.n, dtype=bool)
+
+    def __call__(self, out):
+        if self.Y.shape[1] != 1:
+            return losses.accuracy(out, self.Y)
+        got = self.got
+        np.greater_equal(out[:, 0], 0.5, out=got)
+        np.equal(got, self.want, out=got)
+        return np.count_nonzero(got) / self.n
 
 
 def train_step(net, X, Y, loss="mse", lr=0.1):
@@ -98,14 +237,11 @@ def train_step(net, X, Y, loss="mse", lr=0.1):
     Y must already be a float array of shape (n_samples, n_outputs) (see losses.as_targets); nothing is checked here,
     so this is the fast path for loops and benchmarks.
     """
-    Ws, bs = net._W, net._b
-    zs, acts = _forward(Ws, bs, [act.FUNCTIONS[n] for n in net.activations], X)
-    value = losses.value(loss, zs[-1], acts[-1], Y)
-    for W, b, (dW, db) in zip(Ws, bs, _gradients(Ws, net.activations, X, zs, acts, Y, loss)):
-        dW *= lr
-        W -= dW
-        db *= lr
-        b -= db
+    k = net._kernels.get((len(X), loss, "train")) or _kernel(net, len(X), loss)
+    np.copyto(k.X, X)
+    value = k.forward(Y)
+    k.backward(Y, lr)
+    _subtract(k.theta, k.grad, out=k.theta)
     return value
 
 
@@ -160,46 +296,36 @@ def train(net, X, Y, loss="bce", lr=0.5, epochs=200, seed=0, X_val=None, Y_val=N
     n = X.shape[0]
     full_batch = batch_size is None or batch_size >= n
     rng = np.random.default_rng(seed)
-    Ws, bs, names = net._W, net._b, net.activations
-    fns = [act.FUNCTIONS[name] for name in names]
-    out_fn = fns[-1]
-    velocity = [(np.zeros_like(W), np.zeros_like(b)) for W, b in zip(Ws, bs)] if momentum else None
-    labels = _is_label_targets(Y)
-    val_labels = X_val is not None and _is_label_targets(Y_val)
+    theta = net._theta
+    velocity = np.zeros_like(theta) if momentum else None
+    k = _kernel(net, n, loss)
+    np.copyto(k.X, X)
+    accuracy = _Accuracy(Y) if _is_label_targets(Y) else None
+    if X_val is not None:
+        k_val = _kernel(net, X_val.shape[0], loss, "validation")
+        np.copyto(k_val.X, X_val)
+        val_accuracy = _Accuracy(Y_val) if _is_label_targets(Y_val) else None
     rises = 0
 
-    def apply_update(grads):
+    def update(k, Y):
+        k.backward(Y, lr)
         if velocity is None:
-            for W, b, (dW, db) in zip(Ws, bs, grads):
-                dW *= lr
-                W -= dW
-                db *= lr
-                b -= db
+            _subtract(theta, k.grad, out=theta)
         else:
-            for W, b, (vW, vb), (dW, db) in zip(Ws, bs, velocity, grads):
-                vW *= momentum
-                vW -= lr * dW
-                W += vW
-                vb *= momentum
-                vb -= lr * db
-                b += vb
+            _multiply(velocity, momentum, out=velocity)
+            _subtract(velocity, k.grad, out=velocity)
+            _add(theta, velocity, out=theta)
 
     # Overflow in a diverging run is expected and reported through history.diverged, so numpy stays quiet.
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         for epoch in range(epochs + 1):
-            zs, acts = _forward(Ws, bs, fns, X)
-            value = losses.value(loss, zs[-1], acts[-1], Y)
+            value = k.forward(Y)
             history.epochs.append(epoch)
             history.train_loss.append(value)
-            history.train_accuracy.append(losses.accuracy(acts[-1], Y) if labels else None)
+            history.train_accuracy.append(accuracy(k.out) if accuracy else None)
             if X_val is not None:
-                a = X_val
-                for W, b, f in zip(Ws[:-1], bs[:-1], fns[:-1]):
-                    a = f(a @ W + b)
-                z_val = a @ Ws[-1] + bs[-1]
-                a_val = out_fn(z_val)
-                history.val_loss.append(losses.value(loss, z_val, a_val, Y_val))
-                history.val_accuracy.append(losses.accuracy(a_val, Y_val) if val_labels else None)
+                history.val_loss.append(k_val.forward(Y_val))
+                history.val_accuracy.append(val_accuracy(k_val.out) if val_accuracy else None)
             if epoch in snaps:
                 history.snapshots[epoch] = net.params_to_list()
             if not math.isfinite(value) or abs(value) > diverge_above:
@@ -224,14 +350,16 @@ def train(net, X, Y, loss="bce", lr=0.5, epochs=200, seed=0, X_val=None, Y_val=N
             if epoch == epochs:
                 break
             if full_batch:
-                apply_update(_gradients(Ws, names, X, zs, acts, Y, loss))
+                update(k, Y)
             else:
                 order = rng.permutation(n)
                 for start in range(0, n, batch_size):
                     idx = order[start:start + batch_size]
-                    Xb, Yb = X[idx], Y[idx]
-                    zb, ab = _forward(Ws, bs, fns, Xb)
-                    apply_update(_gradients(Ws, names, Xb, zb, ab, Yb, loss))
+                    Yb = Y[idx]
+                    kb = _kernel(net, len(idx), loss)
+                    np.copyto(kb.X, X[idx])
+                    kb.forward(Yb)
+                    update(kb, Yb)
     watched = history.val_loss if X_val is not None else history.train_loss
     finite = [(v, e) for e, v in zip(history.epochs, watched) if math.isfinite(v)]
     history.best_epoch = min(finite)[1] if finite else None
