@@ -37,6 +37,26 @@
     return s;
   }
 
+  // "(-0.4)" for a negative term, so sums and products read clearly.
+  function term(x, digits) {
+    var s = fmt(x, digits);
+    return x < 0 ? "(" + s + ")" : s;
+  }
+
+  // One worked step of a neuron from the engine's examples ({id, formula, inputs, result}) as a line of text.
+  function stepText(step) {
+    if (step.id.indexOf("product-") !== -1) {
+      var names = step.formula.split(" × ");
+      return step.formula + " = " + term(step.inputs[names[0]], 2) + " × " + term(step.inputs[names[1]], 2) +
+        " = " + fmt(step.result);
+    }
+    if (/(^|-)z$/.test(step.id)) {
+      return step.formula + " = " + step.inputs.products.map(function (p) { return term(p); }).join(" + ") +
+        " + " + term(step.inputs.b, 2) + " = " + fmt(step.result);
+    }
+    return step.formula + " = " + step.activation + "(" + fmt(step.inputs.z) + ") = " + fmt(step.result);
+  }
+
   function pct(x) { return (x === null || x === undefined) ? "—" : Math.round(100 * x) + "%"; }
 
   // Calls `request()` at most once per `delay` ms while inputs keep changing (so numbers move while a slider is
@@ -314,7 +334,7 @@
   }
 
   window.TutorDemos = {
-    register: register, fmt: fmt, pct: pct, latest: latest, post: post, el: el, svg: svg, clear: clear,
+    register: register, fmt: fmt, term: term, stepText: stepText, pct: pct, latest: latest, post: post, el: el, svg: svg, clear: clear,
     q: q, qa: qa, showError: showError, bindSlider: bindSlider, reducedMotion: reducedMotion,
     lineChart: lineChart, boundaryChart: boundaryChart, networkDiagram: networkDiagram, markerAt: markerAt
   };
