@@ -91,8 +91,9 @@ def demo() -> None:
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--prod", is_flag=True, help="Serve with gunicorn (several workers) instead of the development server.")
 @click.option("--workers", default=2, show_default=True, type=int)
-@click.option("--no-demo", is_flag=True, help="Do not create the demo family and class.")
-def serve(host: str, port: int, prod: bool, workers: int, no_demo: bool) -> None:
+@click.option("--demo/--no-demo", default=None,
+              help="Create the demo family and class (default: yes for the development server, no with --prod).")
+def serve(host: str, port: int, prod: bool, workers: int, demo: bool | None) -> None:
     from .db import get_db, upgrade_database
     from .services.demo import load_demo
 
@@ -102,7 +103,7 @@ def serve(host: str, port: int, prod: bool, workers: int, no_demo: bool) -> None
     if not prod:
         overrides["ALLOW_INSECURE_COOKIES"] = True  # the development server speaks plain http on loopback
     app = _app(**overrides)
-    if not no_demo:
+    if demo if demo is not None else not prod:
         with app.app_context():
             for who, how in load_demo(get_db()).items():
                 click.echo(f"demo {who}: {how}")
