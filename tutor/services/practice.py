@@ -1,0 +1,220 @@
+"""Practice: which quizzes a track has, their questions without answers, storing graded attempts exactly once, and a
+learner's progress (attempts, mastery per concept, what to review today).
+
+Besides the quizzes written in the content bank, every track gets its matching exercise as a quiz
+(`match:<set id>`), the 9–12 and 13+ tracks get an engine-made numeric practice set (`numbers:<track>`), and a
+learner with concepts due gets a review quiz (`review:<track>`). Those ids are not slugs, so they never clash with
+the bank's.
+"""
+from __future__ import annotations
+
+import random
+import secrets
+from datetime import datetime
+from typing import Any, Callable
+
+from sqlalchemy import case, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from content import Bank
+from content.schema import MatchingSet
+
+from ..errors import Conflict, Invalid, NotFound
+from ..models import Attempt, Learner
+from . import grading, mastery, numeric
+from .questions import public_item
+
+MAX_KEY = 100
+REVIEW_ITEMS = 6
+NUMBERS_TITLE = "Numbers from a real network"
+
+
+# ---- quizzes and their questions -----------------------------------------------------------------------------------
+
+def _known_track(bank: Bank, track: str) -> str:
+    if bank.track(track) is None:
+        raise Invalid(f"Unknown track '{track}'.", [{"field": "track", "message": "unknown track"}])
+    return track
+
+
+def _numbers_quiz(track: str) -> dict[str, Any] | None:
+    kinds = numeric.kinds_for(track)
+    if not kinds:
+        return None
+    concepts = sorted({numeric.generated(k, track, 0).concept for k in kinds})
+    return {"id": f"numbers:{track}", "title": NUMBERS_TITLE, "track": track, "concepts": concepts,
+            "item_count": len(kinds), "kind": "numbers"}
+
+
+def _matching_quiz(ms: MatchingSet) -> dict[str, Any]:
+    return {"id": f"{grading.MATCHING_PREFIX}{ms.id}", "title": ms.title, "track": ms.track,
+            "concepts": sorted(set(ms.concepts.values())), "item_count": 1, "kind": "matching"}
+
+
+def quiz_list(bank: Bank, track: str) -> list[dict[str, Any]]:
+    """Every quiz a learner on `track` can take (written quizzes first, then the matching and numbers sets)."""
+    quizzes = [{"id": q.id, "title": q.title, "track": q.track, "concepts": list(q.concepts),
+                "item_count": len(q.items), "kind": "quiz"} for q in bank.quizzes(_known_track(bank, track))]
+    if (ms := bank.matching_set(track)) is not None:
+        quizzes.append(_matching_quiz(ms))
+    if (numbers := _numbers_quiz(track)) is not None:
+        quizzes.append(numbers)
+    return quizzes
+
+
+def public_matching_set(ms: MatchingSet) -> dict[str, Any]:
+    definitions = [{"id": d.id, "text": d.text} for d in ms.definitions]
+    random.Random(ms.id).shuffle(definitions)  # stable per set, never in the answer's order
+    return {"id": f"{grading.MATCHING_PREFIX}{ms.id}", "kind": "matching", "prompt": ms.instructions,
+            "title": ms.title, "concept": grading.concept_of(ms), "track": ms.track,
+            "hint": "Start with the words you are sure about. The ones left over are easier after that.",
+            "terms": [{"id": t.id, "text": t.text} for t in ms.terms], "definitions": definitions}
+
+
+def public_question(bank: Bank, item, seed: int) -> dict[str, Any]:
+    """A bank item as the browser sees it; numeric items become a concrete engine-made question for `seed`."""
+    if item.kind == "numeric":
+        return numeric.from_item(item, seed).public()
+    return public_item(item)
+
+
+def _seeds(seed: int | None, n: int) -> list[int]:
+    base = seed if seed is not None else secrets.randbelow(1_000_000)
+    return [(base + 7919 * i) % (numeric.MAX_SEED + 1) for i in range(n)]
+
+
+def review_items(bank: Bank, track: str, due: list[str], seed: int | None = None) -> list[Any]:
+    """Up to REVIEW_ITEMS bank items on the concepts due for review, spread across them."""
+    pools = [list(bank.items_for(concept, track)) for concept in due]
+    rng = random.Random(seed)
+    for pool in pools:
+        rng.shuffle(pool)
+    picked: list[Any] = []
+    while len(picked) < REVIEW_ITEMS and any(pools):
+        for pool in pools:
+            if pool and len(picked) < REVIEW_ITEMS:
+                picked.append(pool.pop())
+    return picked
+
+
+def quiz_detail(bank: Bank, quiz_id: str, *, seed: int | None = None, track: str | None = None,
+                db: Session | None = None, learner: Learner | None = None) -> dict[str, Any]:
+    """A quiz and its questions, never their answers. `seed` fixes the numbers of engine-made questions."""
+    if quiz_id.startswith("numbers:"):
+        t = quiz_id.removeprefix("numbers:")
+        info = _numbers_quiz(t) if bank.track(t) else None
+        if info is None:
+            raise NotFound(f"There is no numbers quiz '{quiz_id}'.")
+        kinds = numeric.kinds_for(t)
+        items = [numeric.generated(k, t, s).public() for k, s in zip(kinds, _seeds(seed, len(kinds)))]
+        return {**info, "items": items}
+    if quiz_id.startswith(grading.MATCHING_PREFIX):
+        ms = grading.matching_set_by_id(bank, quiz_id.removeprefix(grading.MATCHING_PREFIX))
+        if ms is None:
+            raise NotFound(f"There is no matching exercise '{quiz_id}'.")
+        return {**_matching_quiz(ms), "items": [public_matching_set(ms)]}
+    if quiz_id.startswith("review:"):
+        t = _known_track(bank, quiz_id.removeprefix("review:"))
+        due = mastery.review_today(db, learner.id) if db is not None and learner is not None else []
+        picked = review_items(bank, t, due, seed)
+        items = [public_question(bank, i, s) for i, s in zip(picked, _seeds(seed, len(picked)))]
+        return {"id": quiz_id, "title": "Review today", "track": t, "concepts": due, "item_count": len(items),
+                "kind": "review", "items": items}
+    quiz = bank.quiz(quiz_id)
+    if quiz is None:
+        raise NotFound(f"There is no quiz '{quiz_id}'.")
+    items = bank.quiz_items(quiz_id)
+    return {"id": quiz.id, "title": quiz.title, "track": quiz.track, "concepts": list(quiz.concepts),
+            "item_count": len(items), "kind": "quiz",
+            "items": [public_question(bank, i, s) for i, s in zip(items, _seeds(seed, len(items)))]}
+
+
+def numeric_question(kind: str, track: str, seed: int | None) -> dict[str, Any]:
+    """One engine-made question (GET /api/numeric), without its answer."""
+    if kind not in numeric.QUESTION_KINDS or track not in numeric.QUESTION_KINDS[kind][1]:
+        raise NotFound(f"There are no '{kind}' questions for {track}; this track has: "
+                       f"{', '.join(numeric.kinds_for(track)) or 'none'}.")
+    return numeric.generated(kind, track, _seeds(seed, 1)[0]).public()
+
+
+# ---- attempts -------------------------------------------------------------------------------------------------------
+
+def check_key(key: str | None) -> str:
+    key = (key or "").strip()
+    if not key:
+        raise Invalid("Send an Idempotency-Key header (for example a random UUID) so a retried answer is stored "
+                      "only once.", [{"field": "Idempotency-Key", "message": "header required"}])
+    if len(key) > MAX_KEY or not key.isprintable():
+        raise Invalid(f"The Idempotency-Key must be at most {MAX_KEY} printable characters.",
+                      [{"field": "Idempotency-Key", "message": f"1 to {MAX_KEY} printable characters"}])
+    return key
+
+
+def _stored(db: Session, learner_id: int, key: str) -> Attempt | None:
+    return db.scalar(select(Attempt).where(Attempt.learner_id == learner_id, Attempt.idempotency_key == key))
+
+
+def _replay(stored: Attempt, item_id: str) -> dict[str, Any]:
+    if stored.item_id != item_id:
+        raise Conflict("This Idempotency-Key was already used for another question; make a new key per question.",
+                       [{"field": "Idempotency-Key", "message": "already used for another question"}])
+    return stored.reply
+
+
+def submit_attempt(db: Session, bank: Bank, item_id: Any, answer: Any, key: str | None,
+                   learner_for: Callable[[str], Learner | None], now: datetime | None = None) -> dict[str, Any]:
+    """Grade one answer and store it once per (learner, Idempotency-Key); a retry gets the stored reply back.
+
+    Everything that can be refused (key, item, answer) is checked before anything is written, so a bad request
+    stores nothing, not even a guest profile. `learner_for(track)` gives the learner to record it for (creating a
+    guest if need be), or None for a grown-up trying the quiz: then the answer is graded but not stored.
+    """
+    key = check_key(key)
+    graded = grading.grade(bank, item_id, answer)
+    learner = learner_for(graded.track)
+    if learner is None:
+        return graded.reply()
+    learner_id = learner.id
+    if (stored := _stored(db, learner_id, key)) is not None:
+        return _replay(stored, graded.item_id)
+    for _ in range(2):
+        try:
+            attempt = Attempt(learner_id=learner_id, item_id=graded.item_id, concept=graded.concept,
+                              track=graded.track, kind=graded.kind, answer=graded.answer, correct=graded.correct,
+                              score=graded.score, misconception=graded.misconception, reply={},
+                              idempotency_key=key)
+            db.add(attempt)
+            row = mastery.record(db, learner_id, graded.concept, graded.score, now)
+            reply = {**graded.reply(), "mastery": {"concept": graded.concept, "level": row.level,
+                                                   "label": mastery.LEVEL_LABELS[row.level]}}
+            attempt.reply = reply
+            db.commit()
+            return reply
+        except IntegrityError:
+            # The same key raced in from a retry (or the concept's mastery row was created meanwhile).
+            db.rollback()
+            if (stored := _stored(db, learner_id, key)) is not None:
+                return _replay(stored, graded.item_id)
+    raise Conflict("Too many answers arrived at once; please send this one again.")
+
+
+# ---- progress -------------------------------------------------------------------------------------------------------
+
+def progress(db: Session, bank: Bank, learner: Learner | None, track: str | None,
+             now: datetime | None = None) -> dict[str, Any]:
+    """A learner's attempts, mastery per concept of their track, and the review-today list (zeros for nobody)."""
+    track = learner.track if learner is not None else (track or "ages-9-12")
+    concepts = [lesson.id for lesson in bank.concepts(track)]
+    if learner is None:
+        return {"learner": None, "track": track, "attempts": 0, "correct": 0,
+                "concepts": [mastery.summary(None, c) for c in concepts], "review_today": []}
+    counts = db.execute(select(func.count(), func.coalesce(func.sum(case((Attempt.correct, 1), else_=0)), 0))
+                        .where(Attempt.learner_id == learner.id)).one()
+    rows = mastery.rows(db, learner.id)
+    extra = sorted(set(rows) - set(concepts))
+    return {"learner": {"id": learner.id, "nickname": learner.nickname, "track": learner.track,
+                        "is_guest": learner.is_guest},
+            "track": track, "attempts": int(counts[0]), "correct": int(counts[1]),
+            "concepts": [mastery.summary(rows.get(c), c) for c in concepts + extra],
+            "review_today": mastery.review_today(db, learner.id, now)}
