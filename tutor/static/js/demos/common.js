@@ -174,6 +174,7 @@
     if (options.logY) { yLo = Math.floor(yLo); yHi = Math.ceil(yHi); }
     if (!options.logY && options.yMin === undefined) { yLo = Math.min(0, yLo); }
     if (yHi <= yLo) { yHi = yLo + 1; }
+    if (!options.logY && options.yMax === undefined) { yHi += (yHi - yLo) * 0.08; }
     var px = function (x) { return L + (x - xMin) / (xMax - xMin) * (W - L - R); };
     var py = function (y) { return T + (1 - (tx(y) - yLo) / (yHi - yLo)) * (H - T - B); };
     var root = svg("svg", { viewBox: "0 0 " + W + " " + H, class: "demo-svg chart", role: "img",
