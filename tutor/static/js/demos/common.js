@@ -185,7 +185,10 @@
       axes.appendChild(svg("text", { x: px(v), y: H - B + 18, "text-anchor": "middle", text: String(v) }));
     });
     var yTicks = options.logY ? [] : niceTicks(yLo, yHi, 5);
-    if (options.logY) { for (var e = yLo; e <= yHi; e++) { yTicks.push(e); } }
+    if (options.logY) {
+      var every = Math.max(1, Math.ceil((yHi - yLo) / 6));
+      for (var e = yHi; e >= yLo; e -= every) { yTicks.push(e); }
+    }
     yTicks.forEach(function (v) {
       var y = options.logY ? T + (1 - (v - yLo) / (yHi - yLo)) * (H - T - B) : py(v);
       axes.appendChild(svg("line", { x1: L, x2: W - R, y1: y, y2: y, class: "grid" }));
