@@ -69,74 +69,77 @@ def _is_label_targets(Y):
 
 
 _matmul, _add, _subtract, _multiply, _negative = np.matmul, np.add, np.subtract, np.multiply, np.negative
-_exp, _logaddexp, _maximum, _greater, _tanh = np.exp, np.logaddexp, np.maximum, np.greater, np.tanh
+_exp, _logaddexp, _maximum, _minimum, _ceil, _tanh = np.exp, np.logaddexp, np.maximum, np.minimum, np.ceil, np.tanh
 _sum = np.add.reduce
-
-
-def _activate(name, z, out, tmp):
-    """out = activation(z) for an elementwise activation, with the same arithmetic as activations.py."""
-    if name == "relu":
-        _maximum(z, 0.0, out=out)
-    elif name == "sigmoid":
-        _negative(z, out=tmp)
-        _logaddexp(0.0, tmp, out=tmp)
-        _negative(tmp, out=tmp)
-        _exp(tmp, out=out)
-    elif name == "tanh":
-        _tanh(z, out=out)
-    else:  # linear
-        np.copyto(out, z)
 
 
 class _Kernel:
     """Work buffers for training one network on batches of n samples with one loss, so a step allocates nothing.
 
-    Layer i computes Z[i] = A[i] @ P[i], where A[i] (n, fan_in + 1) is the layer's input with a trailing column of
-    ones and P[i] = [W; b] (fan_in + 1, fan_out) is a view of the network's flat parameter array: the bias add is
-    part of the matrix product, and one product A[i].T @ delta gives dW and db together. Gradients land in one flat
-    array shaped like the parameters, so an update is a single subtraction.
+    Everything is stored feature-major (transposed: one row per neuron, one column per sample) so that every
+    elementwise operation runs on contiguous memory. Layer i computes ZT[i] = P[i].T @ AT[i], where AT[i]
+    (fan_in + 1, n) is the layer's input with a last row of ones and P[i] = [W; b] (fan_in + 1, fan_out) is a view of
+    the network's flat parameter array: the bias add is part of the matrix product, and one product
+    AT[i] @ DT[i].T gives dW and db together. Gradients land in one flat array shaped like the parameters, so an
+    update is a single subtraction. Scalars (0, 1) are full arrays here because NumPy's fast loops need that.
     """
 
     def __init__(self, net, n, loss):
         sizes, names = net.sizes, net.activations
         self.n, self.loss, self.names, self.out_name = n, loss, names[:-1], names[-1]
         self.theta, self.P = net._theta, net._blocks
-        # W.T as a view; with one output W.T has awkward strides for matmul, and the reshape is the same numbers.
-        self.WT = [W.reshape(1, -1) if W.shape[1] == 1 else W.T for W in net._W]
-        self.A = [np.ones((n, fan_in + 1)) for fan_in in sizes[:-1]]
-        self.a = [A[:, :-1] for A in self.A]  # the inputs / activations without the ones column
-        self.X = self.a[0]
-        self.Z = [np.empty((n, fan_out)) for fan_out in sizes[1:]]
-        self.T = [np.empty((n, fan_out)) for fan_out in sizes[1:]]  # scratch per layer
-        self.D = [np.empty((n, fan_out)) for fan_out in sizes[1:]]  # deltas dL/dz (times the step scale)
-        self.M = [np.empty((n, fan_out), dtype=bool) for fan_out in sizes[1:]]
-        self.out = np.empty((n, sizes[-1]))  # the network's output activations
+        self.PT = [P.T for P in self.P]
+        self.W = net._W
+        self.AT = [np.ones((fan_in + 1, n)) for fan_in in sizes[:-1]]
+        self.aT = [A[:-1] for A in self.AT]  # inputs / activations without the row of ones, contiguous
+        self.XT = self.aT[0]
+        self.ZT = [np.empty((fan_out, n)) for fan_out in sizes[1:]]
+        self.TT = [np.empty((fan_out, n)) for fan_out in sizes[1:]]  # scratch per layer
+        self.DT = [np.empty((fan_out, n)) for fan_out in sizes[1:]]  # deltas dL/dz (times the step scale)
+        self.zeros = [np.zeros((fan_out, n)) for fan_out in sizes[1:]]
+        self.ones = [np.ones((fan_out, n)) for fan_out in sizes[1:]]
+        self.outT = np.empty((sizes[-1], n))  # the network's output activations
+        self.out = self.outT.T  # (n, n_outputs)
         self.grad = np.empty_like(self.theta)
         self.gP, start = [], 0
         for P in self.P:
             self.gP.append(self.grad[start:start + P.size].reshape(P.shape))
             start += P.size
         self.size = n * sizes[-1]
-        if loss == "ce":
-            self.row = np.empty((n, 1))
-            self.row_max = np.empty((n, 1))
+        self.row = np.empty((1, n))
+        self.row_max = np.empty((1, n))
+
+    def _activate(self, name, i, out):
+        """out = activation(z) of layer i, with the same arithmetic as activations.py."""
+        z = self.ZT[i]
+        if name == "relu":
+            _maximum(z, self.zeros[i], out=out)
+        elif name == "sigmoid":
+            t = self.TT[i]
+            _negative(z, out=t)
+            _logaddexp(self.zeros[i], t, out=t)
+            _negative(t, out=t)
+            _exp(t, out=out)
+        elif name == "tanh":
+            _tanh(z, out=out)
+        else:  # linear
+            np.copyto(out, z)
 
     def forward(self, Y):
-        """Forward pass from self.X (already filled in); the loss against targets Y (n, n_outputs) as a float."""
-        A, a, Z, P, T = self.A, self.a, self.Z, self.P, self.T
-        i = 0
+        """Forward pass from self.XT (already filled in); the loss against targets Y (n, n_outputs) as a float."""
+        AT, aT, ZT, PT = self.AT, self.aT, self.ZT, self.PT
         for i, name in enumerate(self.names):
-            _matmul(A[i], P[i], out=Z[i])
-            _activate(name, Z[i], a[i + 1], T[i])
-        i = len(self.P) - 1
-        z, out, t = Z[i], self.out, T[i]
-        _matmul(A[i], P[i], out=z)
+            _matmul(PT[i], AT[i], out=ZT[i])
+            self._activate(name, i, aT[i + 1])
+        i = len(PT) - 1
+        z, out, t, YT = ZT[i], self.outT, self.TT[i], Y.T
+        _matmul(PT[i], AT[i], out=z)
         loss = self.loss
         if loss == "bce":
             # The same softplus log(1 + e^z) serves the loss and the output sigmoid(z) = exp(z - softplus(z)).
-            sp = self.D[i]
-            _logaddexp(0.0, z, out=sp)
-            _multiply(Y, z, out=t)
+            sp = self.DT[i]
+            _logaddexp(self.zeros[i], z, out=sp)
+            _multiply(YT, z, out=t)
             _subtract(sp, t, out=t)
             value = float(_sum(t, axis=None)) / self.size
             _subtract(z, sp, out=t)
@@ -144,63 +147,69 @@ class _Kernel:
             return value
         if loss == "ce":
             row, row_max = self.row, self.row_max
-            np.max(z, axis=1, keepdims=True, out=row_max)
+            np.max(z, axis=0, keepdims=True, out=row_max)
             _subtract(z, row_max, out=t)
             _exp(t, out=t)
-            _sum(t, axis=1, keepdims=True, out=row)
+            _sum(t, axis=0, keepdims=True, out=row)
             np.divide(t, row, out=out)
             np.log(row, out=row)
             _add(row, row_max, out=row)
             _subtract(row, z, out=t)
-            _multiply(Y, t, out=t)
+            _multiply(YT, t, out=t)
             return float(_sum(t, axis=None)) / self.n
         if self.out_name == "softmax":
-            out[...] = act.softmax(z)
+            out[...] = act.softmax(z.T).T
         else:
-            _activate(self.out_name, z, out, t)
-        _subtract(out, Y, out=t)
+            self._activate(self.out_name, i, out)
+        _subtract(out, YT, out=t)
         _multiply(t, t, out=t)
         return float(_sum(t, axis=None)) / self.size
 
     def backward(self, Y, scale):
         """Gradients of scale * loss into self.grad, from the last forward pass."""
         i = len(self.P) - 1
-        D, out, Z = self.D, self.out, self.Z
-        d = D[i]
-        _subtract(out, Y, out=d)
+        DT, outT = self.DT, self.outT
+        d = DT[i]
+        _subtract(outT, Y.T, out=d)
         if self.loss == "mse":
             _multiply(d, 2.0 * scale / self.size, out=d)
             if self.out_name == "softmax":
-                d[...] = act.backward("softmax", Z[i], out, d)
+                d[...] = act.backward("softmax", self.ZT[i].T, outT.T, d.T).T
             else:
                 self._through(self.out_name, i, d)
         else:
             _multiply(d, scale / (self.size if self.loss == "bce" else self.n), out=d)
-        A, gP, WT = self.A, self.gP, self.WT
+        AT, gP, W = self.AT, self.gP, self.W
         while i:
-            _matmul(A[i].T, d, out=gP[i])
-            g = D[i - 1]
-            _matmul(d, WT[i], out=g)
+            _matmul(AT[i], d.T, out=gP[i])
+            g = DT[i - 1]
+            if d.shape[0] == 1:  # one neuron: W @ d is an outer product, cheaper as a broadcast multiply
+                _multiply(W[i], d, out=g)
+            else:
+                _matmul(W[i], d, out=g)
             self._through(self.names[i - 1], i - 1, g)
             d = g
             i -= 1
-        _matmul(A[0].T, d, out=gP[0])
+        _matmul(AT[0], d.T, out=gP[0])
 
     def _through(self, name, i, g):
         """g (dL/da of layer i) becomes dL/dz in place."""
+        if name == "linear":
+            return
+        a = self.aT[i + 1] if i + 1 < len(self.aT) else self.outT
+        t = self.TT[i]
         if name == "relu":
-            m = self.M[i]
-            _greater(self.Z[i], 0.0, out=m)
-            _multiply(g, m, out=g)
+            # relu'(z) is 1 where a = relu(z) > 0, else 0: ceil(min(a, 1)) gives exactly that as floats.
+            _minimum(a, self.ones[i], out=t)
+            _ceil(t, out=t)
+            _multiply(g, t, out=g)
         elif name == "sigmoid":
-            a, t = (self.a[i + 1] if i + 1 < len(self.a) else self.out), self.T[i]
             _multiply(g, a, out=g)
-            _subtract(1.0, a, out=t)
+            _subtract(self.ones[i], a, out=t)
             _multiply(g, t, out=g)
         elif name == "tanh":
-            a, t = (self.a[i + 1] if i + 1 < len(self.a) else self.out), self.T[i]
             _multiply(a, a, out=t)
-            _subtract(1.0, t, out=t)
+            _subtract(self.ones[i], t, out=t)
             _multiply(g, t, out=g)
 
 
@@ -238,7 +247,7 @@ def train_step(net, X, Y, loss="mse", lr=0.1):
     so this is the fast path for loops and benchmarks.
     """
     k = net._kernels.get((len(X), loss, "train")) or _kernel(net, len(X), loss)
-    np.copyto(k.X, X)
+    np.copyto(k.XT, X.T)
     value = k.forward(Y)
     k.backward(Y, lr)
     _subtract(k.theta, k.grad, out=k.theta)
@@ -299,11 +308,11 @@ def train(net, X, Y, loss="bce", lr=0.5, epochs=200, seed=0, X_val=None, Y_val=N
     theta = net._theta
     velocity = np.zeros_like(theta) if momentum else None
     k = _kernel(net, n, loss)
-    np.copyto(k.X, X)
+    np.copyto(k.XT, X.T)
     accuracy = _Accuracy(Y) if _is_label_targets(Y) else None
     if X_val is not None:
         k_val = _kernel(net, X_val.shape[0], loss, "validation")
-        np.copyto(k_val.X, X_val)
+        np.copyto(k_val.XT, X_val.T)
         val_accuracy = _Accuracy(Y_val) if _is_label_targets(Y_val) else None
     rises = 0
 
@@ -357,7 +366,7 @@ def train(net, X, Y, loss="bce", lr=0.5, epochs=200, seed=0, X_val=None, Y_val=N
                     idx = order[start:start + batch_size]
                     Yb = Y[idx]
                     kb = _kernel(net, len(idx), loss)
-                    np.copyto(kb.X, X[idx])
+                    np.copyto(kb.XT, X[idx].T)
                     kb.forward(Yb)
                     update(kb, Yb)
     watched = history.val_loss if X_val is not None else history.train_loss
