@@ -170,7 +170,7 @@ class TrainBody(Body):
     hidden: list[Annotated[int, Field(ge=1, le=32)]] = Field(min_length=1, max_length=3)
     activation: Literal["relu", "tanh", "sigmoid"] = "relu"
     lr: Annotated[float, Field(ge=0.0001, le=100, allow_inf_nan=False)]
-    epochs: int = Field(10, ge=1, le=50, description="More epochs to train in this call")
+    epochs: int = Field(10, ge=0, le=50, description="More epochs to train in this call (0: just look)")
     epoch_offset: int = Field(0, ge=0, le=1_000_000, description="Epochs already trained (0 for a fresh network)")
     weights: list[Layer] | None = Field(None, max_length=4, description="The weights the last call returned")
     watch: Watch | None = Field(None, description="The overfitting watch the last call returned")
