@@ -29,7 +29,12 @@ def _demo_helpers() -> dict[str, Any]:
         count[demo_id] = count.get(demo_id, 0) + 1
         return f"{demo_id}-{count[demo_id]}"
 
-    return {"demo_uid": demo_uid}
+    def demo_talk_about(activity_id: str, count: int = 2) -> list[str]:
+        """Questions for a grown-up to ask, from the content bank's activity."""
+        activity = bank().activity(activity_id)
+        return list(activity.talk_about[:count]) if activity else []
+
+    return {"demo_uid": demo_uid, "demo_talk_about": demo_talk_about}
 
 
 @bp.get("/")
@@ -44,11 +49,7 @@ def demo(demo_id: str):
     info = service.demo_info(demo_id, track)
     if info is None:
         abort(404)
-    talk = []
-    if demo_id == "guess-and-fix":
-        activity = bank().activity("hot-and-cold")
-        talk = list(activity.talk_about[:2]) if activity else []
-    return render_template("demos/page.html", demo=info, track=track, talk_about=talk)
+    return render_template("demos/page.html", demo=info, track=track)
 
 
 # ------------------------------------------------------------------------------------------------ JSON models
