@@ -89,8 +89,11 @@ class ContentError(Exception):
 # ---------------------------------------------------------------- YAML reading
 
 
-class _StrictLoader(yaml.SafeLoader):
-    """A SafeLoader that refuses duplicate keys, which PyYAML would otherwise silently overwrite."""
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C parser when libyaml is present: much faster
+
+
+class _StrictLoader(_SafeLoader):  # type: ignore[misc, valid-type]
+    """A safe loader that refuses duplicate keys, which PyYAML would otherwise silently overwrite."""
 
 
 def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False) -> dict:

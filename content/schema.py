@@ -37,6 +37,7 @@ EXAMPLE_KINDS: tuple[str, ...] = (
     "training-run",
     "overfitting",
     "guess-and-fix",
+    "formal-or-casual",
 )
 DEMO_IDS: tuple[str, ...] = (
     "neuron-lab",
@@ -60,7 +61,7 @@ PLOT_NAMES: tuple[str, ...] = (
 TrackId = Literal["ages-5-8", "ages-9-12", "ages-13-plus"]
 ExampleKind = Literal[
     "neuron", "forward-pass", "mse", "cross-entropy", "backprop-step", "learning-rate", "training-run",
-    "overfitting", "guess-and-fix",
+    "overfitting", "guess-and-fix", "formal-or-casual",
 ]
 DemoId = Literal["neuron-lab", "playground", "loop-stepper", "lr-explorer", "training-playground", "guess-and-fix", "bias-lab"]
 PlotName = Literal["network", "loss-curves", "decision-boundary", "learning-rates", "descent-path", "activations", "group-accuracy"]
@@ -239,10 +240,26 @@ class OrderItem(ItemBase):
         return self
 
 
+class NumericAnswer(Model):
+    """Which number in the engine's worked example is the answer: a key of its `result`, or a step's result."""
+
+    result: str | None = None
+    step: str | None = None
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> NumericAnswer:
+        if (self.result is None) == (self.step is None):
+            raise ValueError("name exactly one of 'result' (a result key) or 'step' (a step id)")
+        return self
+
+
 class NumericItem(ItemBase):
+    """A question whose numbers the engine generates from a seed (engine.examples.run(generator, seed, **params))."""
+
     kind: Literal["numeric"]
     generator: ExampleKind
     params: dict[str, ParamValue] = Field(default_factory=dict)
+    answer: NumericAnswer
     tolerance: float = Field(ge=0)
     unit: ShortText | None = None
     misconceptions: dict[str, Slug] = Field(
@@ -431,6 +448,7 @@ class Activity(Model):
     steps: list[Text] = Field(min_length=2)
     talk_about: list[ShortText] = Field(default_factory=list)
     demo: DemoId | None = None
+    example: ExampleKind | None = None
     answer_key: list[ShortText] = Field(default_factory=list)
 
 

@@ -142,11 +142,15 @@ TARGETS = ["tracks.yaml", "concepts/loss.yaml", "misconceptions.yaml", "plan.yam
            "matching.yaml", "activities.yaml"]
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(garbage=yamlish, target=st.sampled_from(TARGETS))
-def test_garbage_only_ever_raises_content_error(bank_copy: Path, garbage: str, target: str):
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(garbage=yamlish, target=st.sampled_from(TARGETS), data=st.data())
+def test_garbage_only_ever_raises_content_error(bank_copy: Path, garbage: str, target: str, data):
     path = bank_copy / target
     original = path.read_text()
+    if data.draw(st.booleans(), label="mutate the real file instead"):
+        # Near-valid YAML is the interesting case: cut the real file short and splice garbage in.
+        cut = data.draw(st.integers(0, len(original)), label="cut")
+        garbage = original[:cut] + garbage[: data.draw(st.integers(0, 40), label="splice")]
     try:
         path.write_text(garbage)
         try:
