@@ -38,3 +38,9 @@ def test_numeric_items_resolve_to_a_number(bank, seed):
         else:
             value = next(s["result"] for s in worked["steps"] if s.get("id") == item.answer.step)
         assert isinstance(value, (int, float)) and not isinstance(value, bool), (item.id, value)
+
+
+def test_every_calculation_slip_the_app_names_is_a_known_misconception(bank):
+    numeric = pytest.importorskip("tutor.services.numeric")
+    slips = set(getattr(numeric, "SLIPS", {}))
+    assert {s for s in slips if bank.misconception(s) is None} == set()
