@@ -271,7 +271,7 @@ def _order(item: OrderItem, answer: OrderAnswer):
 
 def _numeric(q: NumericQuestion, answer: NumericAnswer):
     solution = {**q.solution(), "explanation": q.explanation}
-    if abs(answer.value - q.answer) <= q.tolerance:
+    if q.accepts(answer.value):
         return True, 1.0, q.explanation, None, solution
     slip = q.slip_for(answer.value)
     if slip is not None:

@@ -22,6 +22,22 @@ ID_RE = re.compile(r"^num:(?P<name>[a-z0-9]+(?:-[a-z0-9]+)*)(?::(?P<track>ages-[
 # What each slip is called, in words a learner understands; the key is also the misconception id when the bank
 # item does not map the slip to one of its own misconceptions.
 SLIPS: dict[str, tuple[str, str]] = {
+    "no-activation": ("You stopped at the weighted sum and left out the activation function.",
+                      "After z = w·x + b the neuron still applies its activation: a = f(z)."),
+    "activation-before-bias": ("You applied the activation before adding the bias.",
+                               "The bias belongs inside: first z = w·x + b, then a = f(z)."),
+    "forgot-minus": ("You forgot the minus sign.",
+                     "ln(p) is negative for p below 1, so the loss is −ln(p), which is never negative."),
+    "wrong-class": ("You used the probability of a different class.",
+                    "Cross-entropy only looks at the probability given to the right class."),
+    "added-gradient": ("You added the gradient instead of subtracting it.",
+                       "The gradient points uphill, towards more loss; gradient descent steps the other way: "
+                       "w − lr × gradient."),
+    "forgot-activation-slope": ("You left out the activation's slope in the chain rule.",
+                                "Going back through a sigmoid multiplies by its slope a(1 − a)."),
+    "read-training-loss": ("You read the training loss instead of the validation loss.",
+                           "Training loss keeps falling as the network memorises; the validation loss shows when "
+                           "it stops getting better on new data."),
     "forgot-bias": ("You forgot the bias.",
                     "The bias is added to the weighted sum before the activation, even when it is small."),
     "forgot-square": ("You forgot to square the errors.",
@@ -29,8 +45,8 @@ SLIPS: dict[str, tuple[str, str]] = {
     "forgot-mean": ("You added the squared errors but did not divide by how many there are.",
                     "Mean squared error is an average: add the squared errors, then divide by the count."),
     "wrong-sign": ("The sign is the wrong way round.",
-                   "Check each minus sign: gradient descent moves against the gradient, and the loss −ln(p) is "
-                   "never negative."),
+                   "Check each minus sign: a negative weight pulls the sum down, and gradient descent moves "
+                   "against the gradient."),
     "wrong-activation": ("You used a different activation function.",
                          "Use the activation the question names: ReLU keeps positives and turns negatives into 0; "
                          "sigmoid squashes any number to between 0 and 1."),
@@ -81,12 +97,20 @@ class NumericQuestion:
 
     def slip_for(self, value: float) -> str | None:
         """The slip whose result `value` matches (within tolerance), when it does not match the right answer."""
-        if abs(value - self.answer) <= self.tolerance:
+        if self.accepts(value):
             return None
         for name, results in self.slips.items():
-            if any(abs(value - r) <= self.tolerance for r in results):
+            if any(within(value, r, self.tolerance) for r in results):
                 return name
         return None
+
+    def accepts(self, value: float) -> bool:
+        return within(value, self.answer, self.tolerance)
+
+
+def within(value: float, target: float, tolerance: float) -> bool:
+    # The stated tolerance is inclusive; the slack only absorbs float rounding at its very edge.
+    return abs(value - target) <= tolerance * (1 + 1e-9) + 1e-12
 
 
 def fmt(x: float) -> str:
@@ -184,8 +208,9 @@ def neuron_output(seed: int, track: str, params: dict[str, Any]) -> _Built:
     same = {"inputs": p["inputs"], "weights": p["weights"]}
     slips: dict[str, list[float]] = {
         "forgot-bias": [run("neuron", seed, bias=0.0, activation=act, **same)["result"]["a"]],
+        "no-activation": [ex["result"]["z"]],
         "wrong-activation": [run("neuron", seed, bias=p["bias"], activation=other, **same)["result"]["a"]
-                             for other in ("relu", "sigmoid", "tanh", "linear") if other != act],
+                             for other in ("relu", "sigmoid", "tanh") if other != act],
     }
     if (flipped := _abs_weights(p)) is not None:
         slips["wrong-sign"] = [run("neuron", seed, inputs=p["inputs"], weights=flipped, bias=p["bias"],
@@ -240,10 +265,14 @@ def cross_entropy(seed: int, track: str, params: dict[str, Any]) -> _Built:
     given = [{"label": f"probability of {c}", "value": q} for c, q in zip(p["classes"], p["probabilities"])]
     given.append({"label": "the right class", "value": p["classes"][p["target"]]})
     return _Built("loss", "What is the cross-entropy loss of this prediction (use the natural log, ln)?", given,
-                  loss, 3, steps, {"wrong-sign": [-loss], "wrong-log": [-math.log10(pk)]},
+                  loss, 3, steps, {"forgot-minus": [-loss], "wrong-log": [-math.log10(pk)], **_wrong_class(p)},
                   hint="Only the probability given to the right class matters: loss = −ln(p).",
                   explanation="Cross-entropy is −ln(p) where p is the probability the network gave the right answer. "
                               "A confident right answer gives a loss near 0.")
+
+
+def _wrong_class(p: dict[str, Any]) -> dict[str, list[float]]:
+    return {"wrong-class": [-math.log(q) for i, q in enumerate(p["probabilities"]) if i != p["target"]]}
 
 
 def _bowl(seed: int, params: dict[str, Any]) -> tuple[dict[str, Any], float]:
@@ -263,7 +292,7 @@ def gd_update(seed: int, track: str, params: dict[str, Any]) -> _Built:
     given = [{"label": "weight w", "value": w}, {"label": "gradient dL/dw", "value": g},
              {"label": "learning rate", "value": lr}]
     return _Built("gradient-descent", "Do one gradient-descent update. What is the new value of the weight w?",
-                  given, new, 3, steps, {"wrong-sign": [w + lr * g], "forgot-lr": [w - g]},
+                  given, new, 3, steps, {"added-gradient": [w + lr * g], "forgot-lr": [w - g]},
                   hint="w_new = w − learning rate × gradient. The minus sign moves against the gradient, downhill.",
                   explanation="Gradient descent takes a small step against the gradient: w_new = w − lr × dL/dw.")
 
@@ -285,60 +314,6 @@ def weight_direction(seed: int, track: str, params: dict[str, Any]) -> _Built:
                               "should go down, and the other way round.")
 
 
-def backprop_update(seed: int, track: str, params: dict[str, Any]) -> _Built:
-    """One weight's update from a real backpropagation step (the weight with the biggest gradient)."""
-    ex = run("backprop-step", seed, **({"lr": params["lr"]} if "lr" in params else {}))
-    updates = [s for s in ex["steps"] if s["id"].startswith("update-")]
-    s = max(updates, key=lambda u: abs(list(u["inputs"].values())[2]))
-    (name, w), (_, lr), (_, g) = s["inputs"].items()
-    new = s["result"]
-    steps = [_step(f"{name}_new = {name} − lr × dL/d{name} = {fmt(w)} − {fmt(lr)} × {g:.5f}".replace("-", "−")
-                   + f" = {new:.5f}".replace("-", "−"), new)]
-    given = [{"label": f"weight {name}", "value": w}, {"label": f"gradient dL/d{name}", "value": round(g, 6)},
-             {"label": "learning rate", "value": lr}]
-    return _Built("gradient-descent", f"After backpropagation, do the update for {name}. What is its new value?",
-                  given, new, 5, steps, {"wrong-sign": [w + lr * g], "forgot-lr": [w - g]},
-                  hint="new weight = weight − learning rate × gradient.",
-                  explanation="Each weight moves a small step against its own gradient.")
-
-
-def forward_output(seed: int, track: str, params: dict[str, Any]) -> _Built:
-    ex = run("forward-pass", seed, **({"inputs": params["inputs"]} if "inputs" in params else {}))
-    from engine import Network
-
-    layers = [(np.array(l["W"]), np.array(l["b"])) for l in ex["params"]["weights"]]
-    x = np.array([ex["params"]["inputs"]])
-    wrong = [float(Network.from_params(layers, acts).predict(x)[0, 0])
-             for acts in (["sigmoid", "sigmoid"], ["linear", "sigmoid"])]
-    no_bias = [(W, np.zeros_like(b)) for W, b in layers]
-    forgot = float(Network.from_params(no_bias, ["relu", "sigmoid"]).predict(x)[0, 0])
-    steps = [_step(f"hidden h{j + 1} = relu({fmt(z)}) = {fmt(h)}", h) for j, (z, h) in
-             enumerate(zip([s["result"] for s in ex["steps"] if s["id"].startswith("hidden-") and s["id"].endswith("-z")],
-                           ex["result"]["hidden"]))]
-    steps.append(_step(f"output = sigmoid(v·h + c) = {fmt(ex['result']['output'])}", ex["result"]["output"]))
-    given = [{"label": f"input x{i + 1}", "value": v} for i, v in enumerate(ex["params"]["inputs"])]
-    given.append({"label": "weights and biases", "value": str(ex["params"]["weights"])})
-    return _Built("forward-pass", "Run this 2-3-1 network (ReLU hidden layer, sigmoid output). What does it output?",
-                  given, ex["result"]["output"], 3, steps, {"wrong-activation": wrong, "forgot-bias": [forgot]},
-                  hint="Work out each hidden neuron (ReLU), then the output neuron (sigmoid).",
-                  explanation="A forward pass runs one layer at a time: each neuron's weighted sum plus bias, then "
-                              "its activation.")
-
-
-def next_guess(seed: int, track: str, params: dict[str, Any]) -> _Built:
-    ex = run("guess-and-fix", seed, **{k: params[k] for k in ("target", "start", "rate") if k in params})
-    r = ex["steps"][0]
-    steps = [_step(f"miss = {fmt(ex['params']['target'])} − {fmt(r['guess'])} = {fmt(r['error'])}", r["error"]),
-             _step(f"next guess = {fmt(r['guess'])} + {fmt(ex['params']['rate'])} × {fmt(r['error'])} = "
-                   f"{fmt(r['next_guess'])}", r["next_guess"])]
-    given = [{"label": "guess", "value": r["guess"]}, {"label": "target", "value": ex["params"]["target"]},
-             {"label": "fix rate", "value": ex["params"]["rate"]}]
-    return _Built("gradient-descent", "The robot fixes part of its miss. What is its next guess?", given,
-                  r["next_guess"], 1, steps, {"wrong-sign": [r["guess"] - r["fix"]]},
-                  hint="next guess = guess + rate × (target − guess).",
-                  explanation="Each round the guess moves part of the way towards the target.")
-
-
 Builder = Callable[[int, str, dict[str, Any]], _Built]
 
 # Question kinds a learner can be given without a bank item, and the tracks they suit.
@@ -351,18 +326,6 @@ QUESTION_KINDS: dict[str, tuple[Builder, tuple[str, ...]]] = {
     "weight-direction": (weight_direction, TRACKS_WITH_NUMBERS),
 }
 
-# A bank item names an engine example as its generator; `ask` (optional) picks which number it asks for.
-GENERATORS: dict[str, dict[str, Builder]] = {
-    "neuron": {"output": neuron_output, "weighted-sum": weighted_sum},
-    "mse": {"loss": mse},
-    "cross-entropy": {"loss": cross_entropy},
-    "backprop-step": {"update": backprop_update},
-    "learning-rate": {"update": gd_update, "change": weight_direction},
-    "forward-pass": {"output": forward_output},
-    "guess-and-fix": {"next-guess": next_guess},
-}
-
-
 def _places(track: str, younger: int, older: int) -> int:
     return older if track == "ages-13-plus" else younger
 
@@ -373,21 +336,22 @@ def _tolerance(decimals: int) -> float:
     return 10.0 ** -decimals if decimals else 0.01
 
 
-def _finish(qid: str, kind: str, track: str, built: _Built, *, prompt: str | None = None, hint: str | None = None,
-            explanation: str | None = None, tolerance: float | None = None, unit: str | None = None,
-            misconceptions: dict[str, str] | None = None, lesson_message: str | None = None,
-            concept: str | None = None) -> NumericQuestion:
+def _finish(qid: str, kind: str, track: str, built: _Built, *, tolerance: float | None = None,
+            misconceptions: dict[str, str] | None = None, lesson_message: str | None = None) -> NumericQuestion:
     tol = tolerance if tolerance else _tolerance(built.decimals)
-    # A slip too close to the right answer cannot be told apart from it, so it is not named.
-    slips = {name: [float(v) for v in values if math.isfinite(v) and abs(v - built.answer) > 2 * tol]
-             for name, values in built.slips.items()}
+    # A slip too close to the right answer (or to a slip named before it) cannot be told apart, so it is not named.
+    slips: dict[str, list[float]] = {}
+    taken = [float(built.answer)]
+    for name, values in built.slips.items():
+        for v in values:
+            if math.isfinite(v) and all(abs(v - t) > 2 * tol for t in taken):
+                slips.setdefault(name, []).append(float(v))
+                taken.append(float(v))
     rounding = f" Give your answer to {built.decimals} decimal places." if built.decimals else ""
     return NumericQuestion(
-        id=qid, kind=kind, track=track, concept=concept or built.concept,
-        prompt=(prompt or built.prompt) + rounding, given=built.given, answer=float(built.answer), tolerance=tol,
-        unit=unit or built.unit, hint=hint or built.hint, explanation=explanation or built.explanation,
-        steps=built.steps, slips={k: v for k, v in slips.items() if v}, misconceptions=dict(misconceptions or {}),
-        lesson_message=lesson_message)
+        id=qid, kind=kind, track=track, concept=built.concept, prompt=built.prompt + rounding, given=built.given,
+        answer=float(built.answer), tolerance=tol, unit=built.unit, hint=built.hint, explanation=built.explanation,
+        steps=built.steps, slips=slips, misconceptions=dict(misconceptions or {}), lesson_message=lesson_message)
 
 
 def generated(kind: str, track: str, seed: int) -> NumericQuestion:
@@ -398,21 +362,144 @@ def generated(kind: str, track: str, seed: int) -> NumericQuestion:
     return _finish(f"num:{kind}:{track}:seed={seed}", kind, track, builder(seed, track, {}))
 
 
+# ---- bank items: any engine example, the number the item names, and the slips known for it ------------------------
+
+def _answer_of(ex: dict[str, Any], answer) -> tuple[float, int | None]:
+    """The number an item's `answer` names in the example, and the index of its step (None for a result)."""
+    if answer.result is not None:
+        value = ex["result"].get(answer.result)
+        index = None
+    else:
+        index = next((n for n, s in enumerate(ex["steps"]) if s.get("id") == answer.step), None)
+        value = ex["steps"][index].get("result") if index is not None else None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(float(value)):
+        raise ValueError(f"the {ex['kind']} example has no number at {answer.result or answer.step!r}")
+    return float(value), index
+
+
+LABELS = {"inputs": "input x", "weights": "weight w", "prediction": "prediction ", "target": "target ",
+          "lrs": "learning rate ", "probabilities": "probability "}
+HIDDEN_PARAMS = {"lr_halvings", "order", "features", "activations", "sizes"}
+
+
+def _given_from(ex: dict[str, Any]) -> list[dict[str, Any]]:
+    p = ex["params"]
+    if ex["kind"] == "cross-entropy":
+        given = [{"label": f"probability of {c}", "value": q} for c, q in zip(p["classes"], p["probabilities"])]
+        return given + [{"label": "the right class", "value": p["classes"][p["target"]]}]
+    given: list[dict[str, Any]] = []
+    for key, value in p.items():
+        if key in HIDDEN_PARAMS:
+            continue
+        if key == "weights" and isinstance(value, list) and value and isinstance(value[0], dict):
+            for n, layer in enumerate(value):
+                given.append({"label": f"layer {n + 1} weights", "value": str(layer["W"])})
+                given.append({"label": f"layer {n + 1} biases", "value": str(layer["b"])})
+        elif isinstance(value, list) and all(isinstance(v, (int, float)) for v in value):
+            given += [{"label": f"{LABELS.get(key, key + ' ')}{i + 1}", "value": v} for i, v in enumerate(value)]
+        elif isinstance(value, (int, float, str)):
+            given.append({"label": key.replace("_", " "), "value": value})
+        else:
+            given.append({"label": key.replace("_", " "), "value": str(value)})
+    if "sizes" in p and "activations" in p:
+        given.append({"label": "network", "value": f"{'-'.join(map(str, p['sizes']))}, "
+                                                   f"activations {', '.join(p['activations'])}"})
+    history = ex.get("history")
+    if history:
+        best = int(ex["result"].get("best_epoch", 0))
+        shown = min(len(history["epochs"]), max(40, best + 20))
+        given.append({"label": "loss per epoch", "table": {
+            "columns": ["epoch", "training loss", "validation loss"],
+            "rows": [[e, round(t, 4), round(v, 4)] for e, t, v in
+                     zip(history["epochs"][:shown], history["train_loss"][:shown], history["val_loss"][:shown])]}})
+    return given
+
+
+def _steps_from(ex: dict[str, Any], index: int | None) -> list[dict[str, Any]]:
+    steps = ex["steps"] if index is None else ex["steps"][: index + 1]
+    out = []
+    for s in steps:
+        if not isinstance(s.get("result"), (int, float)):
+            continue
+        scalars = ", ".join(f"{k} = {fmt(v)}" for k, v in (s.get("inputs") or {}).items()
+                            if isinstance(v, (int, float)) and not isinstance(v, bool))
+        out.append(_step(f"{s['formula']}" + (f" with {scalars}" if scalars else "") + f" → {fmt(s['result'])}",
+                         float(s["result"])))
+    return out
+
+
+def _bank_slips(ex: dict[str, Any], seed: int, answer, value: float) -> dict[str, list[float]]:
+    """Wrong results a typical slip gives for this example's number, computed from the same numbers."""
+    kind, p, key = ex["kind"], ex["params"], answer.result or answer.step
+    if kind == "neuron":
+        same = {"inputs": p["inputs"], "weights": p["weights"]}
+        act, z, b = p["activation"], ex["result"]["z"], p["bias"]
+        if key == "z":
+            return {"forgot-bias": [z - b]}
+        slips = {"forgot-bias": [run("neuron", seed, bias=0.0, activation=act, **same)["result"]["a"]],
+                 "no-activation": [z],
+                 "activation-before-bias": [run("neuron", seed, bias=0.0, activation=act, **same)["result"]["a"] + b],
+                 "wrong-activation": [run("neuron", seed, bias=b, activation=o, **same)["result"]["a"]
+                                      for o in ("relu", "sigmoid", "tanh") if o != act]}
+        if (flipped := _abs_weights(p)) is not None:
+            slips["wrong-sign"] = [run("neuron", seed, inputs=p["inputs"], weights=flipped, bias=b,
+                                       activation=act)["result"]["a"]]
+        return slips
+    if kind == "forward-pass":
+        from engine import Network
+
+        layers = [(np.array(l["W"], dtype=float), np.array(l["b"], dtype=float)) for l in p["weights"]]
+        x = np.array([p["inputs"]], dtype=float)
+        out = lambda ls, acts: float(Network.from_params(ls, acts).predict(x)[0, 0])  # noqa: E731
+        h = np.maximum(x @ layers[0][0], 0) + layers[0][1]
+        z_out = float((np.maximum(x @ layers[0][0] + layers[0][1], 0) @ layers[1][0] + layers[1][1])[0, 0])
+        late = float(1 / (1 + np.exp(-(h @ layers[1][0])))[0, 0] + layers[1][1][0])
+        return {"forgot-bias": [out([(W, np.zeros_like(b)) for W, b in layers], ["relu", "sigmoid"])],
+                "no-activation": [z_out, out(layers, ["linear", "linear"])],
+                "activation-before-bias": [late],
+                "wrong-activation": [out(layers, ["sigmoid", "sigmoid"])]}
+    if kind == "mse":
+        errors = [pi - ti for pi, ti in zip(p["prediction"], p["target"])]
+        slips = {"forgot-square": [float(np.mean(errors)), float(np.mean(np.abs(errors)))]}
+        if len(errors) > 1:
+            slips["forgot-mean"] = [float(np.sum(np.square(errors)))]
+        return slips
+    if kind == "cross-entropy":
+        pk = p["probabilities"][p["target"]]
+        return {"forgot-minus": [-value], "wrong-log": [-math.log10(pk)], **_wrong_class(p)}
+    if kind == "backprop-step" and key.startswith("update-"):
+        inputs = list(next(s for s in ex["steps"] if s["id"] == key)["inputs"].values())
+        w, lr, g = inputs[0], inputs[1], inputs[2]
+        return {"added-gradient": [w + lr * g], "forgot-lr": [w - g]}
+    if kind == "backprop-step" and key.startswith("dL/d"):
+        slips: dict[str, list[float]] = {"wrong-sign": [-value]}
+        steps = {s["id"]: s["result"] for s in ex["steps"]}
+        if key in ("dL/dv1", "dL/dv2", "dL/dc"):
+            h = 1.0 if key == "dL/dc" else float(ex["steps"][[s["id"] for s in ex["steps"]].index(key)]["inputs"][
+                f"h{key[-1]}"])
+            slips["forgot-activation-slope"] = [steps["dL/da_out"] * h]
+        return slips
+    if kind in ("overfitting", "training-run") and key == "best_epoch":
+        return {"read-training-loss": [float(int(np.argmin(ex["history"]["train_loss"])))]}
+    return {}
+
+
 def from_item(item, seed: int) -> NumericQuestion:
-    """A bank NumericItem made concrete for `seed`: the item's own words, the engine's numbers."""
-    params = dict(item.params)
-    ask = str(params.pop("ask", "")) or None
-    choices = GENERATORS.get(item.generator)
-    if not choices:
-        raise ValueError(f"generator {item.generator!r} cannot make a numeric question; use one of "
-                         f"{', '.join(GENERATORS)}")
-    if ask is not None and ask not in choices:
-        raise ValueError(f"generator {item.generator!r} can ask for {', '.join(choices)}, not {ask!r}")
-    builder = choices[ask] if ask else next(iter(choices.values()))
-    built = builder(seed, item.track, params)
-    return _finish(f"num:{item.id}:seed={seed}", "numeric", item.track, built, prompt=item.prompt, hint=item.hint,
-                   explanation=item.explanation, tolerance=item.tolerance or None, unit=item.unit,
-                   misconceptions=item.misconceptions, lesson_message=item.lesson_message, concept=item.concept)
+    """A bank NumericItem made concrete for `seed`: the item's own words, the engine's numbers.
+
+    The question is `engine.examples.run(generator, seed, **params)` and the answer the number the item names
+    (a result key or a step id); ValueError when the example has no such number.
+    """
+    ex = run(item.generator, seed, **dict(item.params))
+    value, index = _answer_of(ex, item.answer)
+    steps = _steps_from(ex, index)
+    if item.answer.result is not None:
+        steps.append(_step(f"{item.answer.result.replace('_', ' ')} = {fmt(value)}", value))
+    built = _Built(item.concept, item.prompt, _given_from(ex), value, 0, steps,
+                   _bank_slips(ex, seed, item.answer, value), item.hint, item.explanation, item.unit)
+    # A tolerance of 0 means an exact answer (an epoch number, say); the tiny slack only absorbs float noise.
+    return _finish(f"num:{item.id}:seed={seed}", "numeric", item.track, built, tolerance=item.tolerance or 1e-9,
+                   misconceptions=item.misconceptions, lesson_message=item.lesson_message)
 
 
 def parse_id(item_id: str) -> tuple[str, str | None, int] | None:
