@@ -87,7 +87,7 @@ class _Kernel:
 
     def __init__(self, net, n, loss):
         sizes, names = net.sizes, net.activations
-        self.n, self.loss, self.names, self.out_name = n, loss, names[:-1], names[-1]
+        self.n, self.loss, self.names, self.out_name = n or math.nan, loss, names[:-1], names[-1]
         self.theta, self.P = net._theta, net._blocks
         self.PT = [P.T for P in self.P]
         self.W = net._W
@@ -106,7 +106,8 @@ class _Kernel:
         for P in self.P:
             self.gP.append(self.grad[start:start + P.size].reshape(P.shape))
             start += P.size
-        self.size = n * sizes[-1]
+        # the means divide by these; with no samples the loss is NaN, as np.mean of nothing is
+        self.size = n * sizes[-1] or math.nan
         self.row = np.empty((1, n))
         self.row_max = np.empty((1, n))
 
@@ -227,10 +228,10 @@ class _Accuracy:
     """Accuracy of a kernel's outputs against fixed label targets Y (n, n_outputs), as losses.accuracy computes it."""
 
     def __init__(self, Y):
-        self.Y, self.n = Y, Y.shape[0]
+        self.Y, self.n = Y, Y.shape[0] or math.nan  # no samples: NaN, as np.mean of nothing is
         if Y.shape[1] == 1:
             self.want = Y[:, 0] >= 0.5
-            self.got = np.empty(self.n, dtype=bool)
+            self.got = np.empty(Y.shape[0], dtype=bool)
 
     def __call__(self, out):
         if self.Y.shape[1] != 1:
@@ -238,7 +239,7 @@ class _Accuracy:
         got = self.got
         np.greater_equal(out[:, 0], 0.5, out=got)
         np.equal(got, self.want, out=got)
-        return np.count_nonzero(got) / self.n
+        return int(np.count_nonzero(got)) / self.n
 
 
 def train_step(net, X, Y, loss="mse", lr=0.1):
