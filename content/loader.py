@@ -26,6 +26,8 @@ from .schema import (
     ChatTrainingFile,
     ChoiceItem,
     ConceptFile,
+    FaqEntry,
+    FaqFile,
     Item,
     Lesson,
     MatchingFile,
@@ -58,6 +60,7 @@ SINGLE_FILES = {
     "matching.yaml": MatchingFile,
     "activities.yaml": ActivitiesFile,
     "plan.yaml": PlanFile,
+    "faq.yaml": FaqFile,
     "chat/training.yaml": ChatTrainingFile,
     "chat/held-out.yaml": ChatHeldOutFile,
     "chat/off-topic.yaml": ChatOffTopicFile,
@@ -189,6 +192,7 @@ class Bank:
     chat: ChatSet
     activities: tuple[Activity, ...]
     plan: Plan
+    faq: tuple[FaqEntry, ...] = ()
     _tracks: Mapping[str, Track] = field(init=False, repr=False, compare=False)
     _lessons: Mapping[tuple[str, str], Lesson] = field(init=False, repr=False, compare=False)
     _by_track: Mapping[str, tuple[Lesson, ...]] = field(init=False, repr=False, compare=False)
@@ -247,6 +251,9 @@ class Bank:
 
     def activities_for(self, track_id: str) -> list[Activity]:
         return [a for a in self.activities if track_id in a.tracks]
+
+    def faq_for(self, concept_id: str) -> list[FaqEntry]:
+        return [f for f in self.faq if f.concept == concept_id]
 
 
 # ---------------------------------------------------------------- loading
@@ -334,6 +341,7 @@ def _load(root: Path) -> tuple[Bank | None, list[ContentIssue]]:
     matching_file = c.read("matching.yaml", MatchingFile)
     activities_file = c.read("activities.yaml", ActivitiesFile)
     plan_file = c.read("plan.yaml", PlanFile)
+    faq_file = c.read("faq.yaml", FaqFile)
     training = c.read("chat/training.yaml", ChatTrainingFile)
     held_out = c.read("chat/held-out.yaml", ChatHeldOutFile)
     off_topic = c.read("chat/off-topic.yaml", ChatOffTopicFile)
@@ -508,6 +516,17 @@ def _load(root: Path) -> tuple[Bank | None, list[ContentIssue]]:
         for k, cid in enumerate(a.concepts):
             concept_ref("activities.yaml", f"activities.{n}.concepts.{k}", cid)
 
+    # ---- frequently asked questions
+    seen_faq: set[str] = set()
+    for n, entry in enumerate(faq_file.faq if faq_file else []):
+        if entry.id in seen_faq:
+            c.add("faq.yaml", f"faq.{n}.id", f"duplicate question id {entry.id!r}")
+        seen_faq.add(entry.id)
+        concept_ref("faq.yaml", f"faq.{n}.concept", entry.concept)
+        for tid in TRACK_IDS:
+            if tid not in entry.answers:
+                c.add("faq.yaml", f"faq.{n}.answers.{tid}", "Field required")
+
     # ---- plan
     if plan_file:
         months = [m.month for m in plan_file.plan.milestones]
@@ -527,7 +546,7 @@ def _load(root: Path) -> tuple[Bank | None, list[ContentIssue]]:
 
     if c.issues:
         return None, c.issues
-    assert tracks_file and misconceptions_file and matching_file and activities_file and plan_file
+    assert tracks_file and misconceptions_file and matching_file and activities_file and plan_file and faq_file
     assert training and held_out and off_topic
     bank = Bank(
         tracks=tuple(tracks_file.tracks),
@@ -543,6 +562,7 @@ def _load(root: Path) -> tuple[Bank | None, list[ContentIssue]]:
         ),
         activities=tuple(activities_file.activities),
         plan=plan_file.plan,
+        faq=tuple(faq_file.faq),
     )
     return bank, []
 

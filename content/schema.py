@@ -434,6 +434,22 @@ class ChatSet(Model):
     off_topic: tuple[str, ...]
 
 
+# ---------------------------------------------------------------- frequently asked questions
+
+
+class FaqEntry(Model):
+    """A question children and parents often ask, answered at each track's level (the chat can reply with it)."""
+
+    id: Slug
+    concept: Slug
+    question: ShortText
+    answers: dict[TrackId, Text]
+
+
+class FaqFile(Model):
+    faq: list[FaqEntry] = Field(min_length=1)
+
+
 # ---------------------------------------------------------------- activities
 
 

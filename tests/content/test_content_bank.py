@@ -183,6 +183,24 @@ def test_activities_and_plan(bank):
         assert set(m.talk_about) == set(TRACK_IDS)
 
 
+def test_faq_covers_the_seed_questions(bank):
+    ids = {f.id for f in bank.faq}
+    assert {"what-is-an-epoch", "what-is-gradient-descent", "deep-vs-shallow", "can-it-be-wrong"} <= ids
+    assert all(set(f.answers) == set(TRACK_IDS) for f in bank.faq)
+    assert bank.faq_for("limits-of-ai")
+
+
+def test_at_least_four_items_per_concept_and_track(bank):
+    short = {f"{c}/{t}": len(bank.items_for(c, t)) for c in CONCEPT_IDS for t in TRACK_IDS
+             if len(bank.items_for(c, t)) < 4}
+    assert short == {}
+
+
+def test_every_quiz_mixes_question_kinds(bank):
+    for quiz in bank.all_quizzes:
+        assert len({i.kind for i in bank.quiz_items(quiz.id)}) >= 2, quiz.id
+
+
 def test_bank_is_immutable(bank):
     with pytest.raises(dataclasses.FrozenInstanceError):
         bank.tracks = ()

@@ -26,6 +26,13 @@ def grades(bank, track):
 
 
 @pytest.mark.parametrize("track", TRACK_IDS)
+def test_faq_answers_read_at_their_track_level(bank, track):
+    measured = sorted(((textstat.flesch_kincaid_grade(f.answers[track]), f.id) for f in bank.faq), reverse=True)
+    too_hard = [(g, fid) for g, fid in measured if g > MAX_GRADE[track]]
+    assert not too_hard, f"{track}: over grade {MAX_GRADE[track]}: {too_hard}"
+
+
+@pytest.mark.parametrize("track", TRACK_IDS)
 def test_lessons_read_at_their_track_level(bank, track):
     measured = grades(bank, track)
     too_hard = [(g, cid) for g, cid in measured if g > MAX_GRADE[track]]
