@@ -68,6 +68,19 @@ def test_messages_are_chat_sized(bank):
     assert too_long == []
 
 
+def test_every_lesson_offers_a_why_and_something_to_see(bank):
+    """The 'Why?' quick reply and the 'Show me' embed need something behind them in every lesson."""
+    missing = [f"{l.id}/{l.track}" for l in bank.lessons
+               if not any(m.why for m in l.messages) or not any(m.show for m in l.messages)]
+    assert missing == []
+
+
+def test_lesson_misconceptions_are_catalogued(bank):
+    for lesson in bank.lessons:
+        for mc in lesson.misconceptions:
+            assert bank.misconception(mc.id) is not None, (lesson.id, lesson.track, mc.id)
+
+
 def test_prose_has_no_numbers_pretending_to_be_computed(bank):
     """Computed numbers come from engine examples (`show`), never from the prose."""
     offenders = []
