@@ -3,7 +3,7 @@
 import json
 import sys
 
-from . import check, load_bank, summary
+from . import check, summary
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -17,7 +17,7 @@ def main(argv: list[str] | None = None) -> int:
             print(issue)
         print(f"{len(issues)} issue(s)", file=sys.stderr)
         return 1
-    print(json.dumps(summary(load_bank(root)), indent=2))
+    print(json.dumps(summary(root), indent=2, ensure_ascii=False))
     return 0
 
 

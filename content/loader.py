@@ -586,29 +586,44 @@ def load_bank(root: str | Path | None = None) -> Bank:
     return bank
 
 
-def summary(bank: Bank) -> dict[str, Any]:
-    """Counts of everything in the bank, per track where that makes sense (for `tutor content check`)."""
+class Summary(dict):
+    """Counts of everything in the bank (a plain dict), printed as one readable line."""
+
+    def __str__(self) -> str:
+        return (f"{self['concepts']} concepts × {self['tracks']} tracks, {self['items']} question items in "
+                f"{self['quizzes']} quizzes, {self['misconceptions']} misconceptions, {self['activities']} activities, "
+                f"{self['faq']} FAQ answers, {self['chat_training_questions']} chat training questions "
+                f"(+{self['chat_held_out_questions']} held out, {self['chat_off_topic_questions']} off topic)")
+
+
+def summary(bank: Bank | str | Path | None = None) -> Summary:
+    """Counts of everything in the bank, per track where that makes sense (for `tutor content check`).
+
+    Takes a loaded Bank, or a content root (None for the package's data) to load; raises ContentError if invalid.
+    """
+    if not isinstance(bank, Bank):
+        bank = load_bank(bank)
     per_track = {}
     for t in bank.tracks:
         lessons = bank.concepts(t.id)
         per_track[t.id] = {
             "lessons": len(lessons),
-            "full_lessons": sum(not l.missing_fields() for l in lessons),
-            "messages": sum(len(l.messages or []) for l in lessons),
+            "messages": sum(len(l.messages) for l in lessons),
             "items": sum(i.track == t.id for i in bank.items),
             "quizzes": len(bank.quizzes(t.id)),
             "activities": len(bank.activities_for(t.id)),
             "matching_terms": len(ms.terms) if (ms := bank.matching_set(t.id)) else 0,
         }
-    return {
-        "tracks": len(bank.tracks),
-        "concepts": len(bank.concept_ids),
-        "misconceptions": len(bank.misconceptions),
-        "items": len(bank.items),
-        "quizzes": len(bank.all_quizzes),
-        "activities": len(bank.activities),
-        "chat_training_questions": sum(len(v) for v in bank.chat.training.values()),
-        "chat_held_out_questions": sum(len(v) for v in bank.chat.held_out.values()),
-        "chat_off_topic_questions": len(bank.chat.off_topic),
-        "per_track": per_track,
-    }
+    return Summary(
+        tracks=len(bank.tracks),
+        concepts=len(bank.concept_ids),
+        misconceptions=len(bank.misconceptions),
+        items=len(bank.items),
+        quizzes=len(bank.all_quizzes),
+        activities=len(bank.activities),
+        faq=len(bank.faq),
+        chat_training_questions=sum(len(v) for v in bank.chat.training.values()),
+        chat_held_out_questions=sum(len(v) for v in bank.chat.held_out.values()),
+        chat_off_topic_questions=len(bank.chat.off_topic),
+        per_track=per_track,
+    )

@@ -323,11 +323,8 @@ class LessonBody(Model):
         _unique([m.id for m in self.messages], "message")
         return self
 
-    def missing_fields(self) -> list[str]:
-        """Kept for the CLI summary; every field is required, so a validated lesson has none missing."""
-        return [name for name in FULL_LESSON_FIELDS if getattr(self, name, None) is None]
 
-
+# Every field a full lesson has beyond its title and summary (all required).
 FULL_LESSON_FIELDS = ("messages", "analogy", "everyday_example", "misconceptions", "check", "key_takeaways")
 
 

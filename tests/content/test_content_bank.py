@@ -42,13 +42,10 @@ def test_every_concept_has_a_title_and_summary_at_every_track(bank, track):
 
 
 def test_every_lesson_is_complete(bank):
-    missing = {
-        f"{l.id}/{l.track}": l.missing_fields()
-        for t in TRACK_IDS for l in bank.concepts(t) if l.missing_fields()
-    }
-    assert missing == {}, "lessons still missing full-lesson fields: " + ", ".join(
-        f"{k}: {v}" for k, v in missing.items())
-    assert FULL_LESSON_FIELDS
+    missing = {f"{l.id}/{l.track}": [f for f in FULL_LESSON_FIELDS if not getattr(l, f)]
+               for l in bank.lessons if any(not getattr(l, f) for f in FULL_LESSON_FIELDS)}
+    assert missing == {}, "lessons missing full-lesson fields: " + ", ".join(f"{k}: {v}" for k, v in missing.items())
+    assert len(bank.lessons) == len(CONCEPT_IDS) * len(TRACK_IDS)
 
 
 def sentences(text: str) -> list[str]:
@@ -223,10 +220,12 @@ def test_bank_is_immutable(bank):
         bank.misconceptions["x"] = None
 
 
-def test_summary_counts(bank):
+def test_summary_counts(bank, bank_copy):
     s = summary(bank)
     assert s["concepts"] == 15 and s["tracks"] == 3
     assert all(v["lessons"] == 15 for v in s["per_track"].values())
+    assert summary() == s and summary(bank_copy) == s
+    assert "15 concepts × 3 tracks" in str(s)
 
 
 def test_load_bank_accepts_a_path(bank_copy):
