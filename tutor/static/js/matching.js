@@ -50,12 +50,14 @@
                              "aria-describedby": help.id });
       b.appendChild(el("span", { "class": "match-text" }, t.text));
       b.appendChild(el("span", { "class": "match-badge" }));
+      b.appendChild(el("span", { "class": "visually-hidden match-state" }));
       return b;
     }
     function defButton(d) {
       var b = el("button", { type: "button", "class": "match-definition", "data-definition": d.id });
       b.appendChild(el("span", { "class": "match-text" }, d.text));
       b.appendChild(el("span", { "class": "match-badge" }));
+      b.appendChild(el("span", { "class": "visually-hidden match-state" }));
       return b;
     }
     item.terms.forEach(function (t) { var li = el("li"); li.appendChild(termButton(t)); termList.appendChild(li); });
@@ -72,8 +74,9 @@
         var paired = pairs[id];
         b.classList.toggle("paired", !!paired);
         b.setAttribute("aria-pressed", selected && selected.side === "term" && selected.id === id ? "true" : "false");
-        b.querySelector(".match-badge").textContent = paired ? "✔ paired" : "";
-        b.setAttribute("aria-label", termText[id] + (paired ? ", paired with: " + defText[paired] : ", not paired yet"));
+        if (!locked) { b.querySelector(".match-badge").textContent = paired ? "✔ paired" : ""; }
+        // The accessible name is the visible text plus this hidden detail, so speech and sight agree.
+        b.querySelector(".match-state").textContent = paired ? " with: " + defText[paired] : ", not paired yet";
       });
       root.querySelectorAll(".match-definition").forEach(function (b) {
         var id = b.getAttribute("data-definition");
@@ -81,7 +84,6 @@
         b.classList.toggle("paired", !!term);
         b.setAttribute("aria-pressed", selected && selected.side === "definition" && selected.id === id ? "true" : "false");
         b.querySelector(".match-badge").textContent = term ? "⇐ " + termText[term] : "";
-        b.setAttribute("aria-label", defText[id] + (term ? ", paired with: " + termText[term] : ""));
       });
       pairList.textContent = "";
       var ids = item.terms.map(function (t) { return t.id; }).filter(function (t) { return pairs[t]; });

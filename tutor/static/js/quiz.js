@@ -48,6 +48,14 @@
     });
   }
 
+  // Stars are pictures for the eye; a screen reader hears the count in words instead.
+  function starLine(cls, n, words) {
+    var p = el("p", { "class": cls });
+    p.appendChild(el("span", { "aria-hidden": "true" }, "⭐".repeat(n)));
+    p.appendChild(el("span", { "class": "visually-hidden" }, words));
+    return p;
+  }
+
   function fmt(x) {
     if (typeof x !== "number") { return String(x); }
     if (Math.abs(x) < 5e-5) { return "0"; }
@@ -94,7 +102,7 @@
     top.appendChild(el("p", { "class": "question-count" }, "Question " + (this.index + 1) + " of " + this.quiz.items.length));
     if (this.gentle) {
       var stars = this.results.filter(function (r) { return r.correct; }).length;
-      top.appendChild(el("p", { "class": "star-count", "aria-label": stars + " stars so far" }, stars ? "⭐".repeat(stars) : ""));
+      top.appendChild(starLine("star-count", stars, stars + (stars === 1 ? " star" : " stars") + " so far"));
     }
     card.appendChild(top);
     var heading = el("h2", { id: "q-prompt", "class": "question-prompt", tabindex: "-1" }, item.prompt);
@@ -404,7 +412,7 @@
     card.appendChild(el("h2", { id: "summary-heading", tabindex: "-1" }, this.gentle ? "You did it!" : "Your results"));
     if (this.gentle) {
       var stars = this.results.filter(function (r) { return r.score > 0; }).length;
-      card.appendChild(el("p", { "class": "big-stars", "aria-label": stars + " stars" }, "⭐".repeat(Math.max(stars, 1))));
+      card.appendChild(starLine("big-stars", Math.max(stars, 1), "You earned " + Math.max(stars, 1) + (stars > 1 ? " stars" : " star")));
       card.appendChild(el("p", { "class": "lead" }, stars === total ? "Every one! Super work." : "Great practice. Every try helps your brain grow."));
     } else {
       var points = this.results.reduce(function (sum, r) { return sum + r.score; }, 0);
