@@ -142,7 +142,7 @@ TARGETS = ["tracks.yaml", "concepts/loss.yaml", "misconceptions.yaml", "plan.yam
            "matching.yaml", "activities.yaml"]
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(garbage=yamlish, target=st.sampled_from(TARGETS), data=st.data())
 def test_garbage_only_ever_raises_content_error(bank_copy: Path, garbage: str, target: str, data):
     path = bank_copy / target
