@@ -43,6 +43,7 @@
       D.q(root, "zformula").textContent = r.formula.z;
       D.q(root, "aformula").textContent = r.formula.a;
       D.q(root, "zsum").textContent = D.term(r.products[0]) + " + " + D.term(r.products[1]) + " + " + D.term(r.bias, 1);
+      D.q(root, "live").textContent = "z = " + D.fmt(r.z) + "   a = " + D.fmt(r.a);
       D.q(root, "summary").textContent = "Weighted sum z = " + D.fmt(r.z) + "; output a = " + D.fmt(r.a) + ".";
       var pts = r.curve.z.map(function (z, i) { return [z, r.curve.a[i]]; });
       var svgRoot = D.lineChart(D.q(root, "curve"), [{ name: r.activation, points: pts, cls: "s0" }], {
