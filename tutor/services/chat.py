@@ -48,7 +48,7 @@ PHRASES: dict[str, dict[str, str]] = {
 
 # ---------------------------------------------------------------- privacy
 
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*")
+_EMAIL = re.compile(r"\S*@\S+")  # anything around an @: addresses, and handles like @sam too
 _URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 _DIGIT = re.compile(r"\d")
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
@@ -58,6 +58,7 @@ _SENTENCE_END = re.compile(r"[.!?]\s*$")
 KNOWN_TERMS = frozenset("""
 i i'm i've i'd i'll ai ml nn relu sigmoid tanh softmax mse gpu cpu chatgpt gpt llm api json python perceptron
 neural network networks neuron neurons backprop backpropagation gradient descent epoch epochs loss bias weights weight
+mr mrs ms miss dr sir
 """.split())
 
 # Common first names (ambiguous everyday words such as "will", "may", "mark" or "rose" are left out on purpose;
