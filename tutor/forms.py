@@ -5,8 +5,9 @@ when a rule is broken, show the same form again with the message and per-field e
 """
 from __future__ import annotations
 
-from flask import render_template, request
 from urllib.parse import urlsplit
+
+from flask import render_template, request
 
 from .db import get_db
 from .errors import ServiceError

@@ -10,7 +10,7 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from tutor.models import Account, Classroom, Learner, Membership
+from tutor.models import Account, Learner
 
 PASSWORD = "correct horse battery"
 
@@ -296,7 +296,7 @@ def _family(client, store):
 
 
 def test_child_signs_in_with_the_family_code_and_a_pin(client, store):
-    parent, mia, leo = _family(client, store)
+    parent, mia, _ = _family(client, store)
     r = enter_code(client, parent.family_code.lower()[:4] + "-" + parent.family_code[4:])  # forgiving typing
     assert r.status_code == 302
     roster = client.get("/auth/learner").text
@@ -315,7 +315,7 @@ def test_child_signs_in_with_the_family_code_and_a_pin(client, store):
 
 
 def test_child_signs_in_with_pictures(client, store):
-    parent, mia, leo = _family(client, store)
+    parent, _, leo = _family(client, store)
     enter_code(client, parent.family_code)
     assert "Chosen: 0 of 3" in client.get(f"/auth/learner/{leo.id}").text
     r = learner_attempt(client, leo.id, chosen="cat-sun", pick="dog")  # a tap, not a guess
@@ -332,7 +332,7 @@ def test_unknown_code_is_a_friendly_422(client):
 
 
 def test_a_child_of_another_family_is_not_on_this_family_sign_in(client, store):
-    parent, mia, leo = _family(client, store)
+    parent, _, _ = _family(client, store)
     sign_up(client, "other@example.org", name="Other")
     add_child(client, "Zed")
     zed = store.one(Learner, Learner.nickname == "Zed")

@@ -3,8 +3,16 @@ from __future__ import annotations
 
 import pytest
 
-from tests.tutor.test_accounts import (  # noqa: F401 - `store` is a fixture
-    add_child, add_guest_route, enter_code, learner_attempt, post_form, sign_out, sign_up, store, who,
+from tests.tutor.test_accounts import (
+    Store,
+    add_child,
+    add_guest_route,
+    enter_code,
+    learner_attempt,
+    post_form,
+    sign_out,
+    sign_up,
+    who,
 )
 from tutor.models import Account, Classroom, Learner, Membership
 from tutor.services.accounts import PICTURES
@@ -19,6 +27,11 @@ def create_class(client, name: str = "Class 5B", track: str = "") -> int:
 def join(client, code: str, nickname: str, pictures: str = "cat-dog-sun"):
     enter_code(client, code)
     return post_form(client, "/auth/learner/join", {"nickname": nickname, "chosen": pictures, "go": "1"})
+
+
+@pytest.fixture
+def store(app) -> Store:
+    return Store(app)
 
 
 @pytest.fixture
