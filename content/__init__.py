@@ -4,15 +4,15 @@ from .loader import Bank, ContentError, ContentIssue, check, load_bank, summary
 from .schema import CONCEPT_IDS, DEMO_IDS, EXAMPLE_KINDS, PLOT_NAMES, TRACK_IDS, Lesson
 
 __all__ = [
-    "Bank",
     "CONCEPT_IDS",
-    "ContentError",
-    "ContentIssue",
     "DEMO_IDS",
     "EXAMPLE_KINDS",
-    "Lesson",
     "PLOT_NAMES",
     "TRACK_IDS",
+    "Bank",
+    "ContentError",
+    "ContentIssue",
+    "Lesson",
     "check",
     "load_bank",
     "summary",

@@ -7,10 +7,11 @@ once; the loader refuses the bank with a ContentError only after looking at ever
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Callable, Iterable, Mapping, TypeVar
+from typing import Any, TypeVar
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -138,7 +139,7 @@ def _read_yaml(path: Path, rel: str, issues: list[ContentIssue]) -> dict | None:
         issues.append(ContentIssue(rel, "", f"not UTF-8 text (byte {exc.start})"))
         return None
     try:
-        data = yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - _StrictLoader is a SafeLoader
+        data = yaml.load(text, Loader=_StrictLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark is not None else ""

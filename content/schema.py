@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
@@ -69,7 +69,7 @@ PlotName = Literal["network", "loss-curves", "decision-boundary", "learning-rate
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=80)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=400)]
-ParamValue = Union[int, float, str, bool]
+ParamValue = bool | int | float | str
 
 
 class Model(BaseModel):
@@ -268,7 +268,7 @@ class NumericItem(ItemBase):
 
 
 Item = Annotated[
-    Union[ChoiceItem, MultiItem, TrueFalseItem, MatchingItem, OrderItem, NumericItem],
+    ChoiceItem | MultiItem | TrueFalseItem | MatchingItem | OrderItem | NumericItem,
     Field(discriminator="kind"),
 ]
 
@@ -290,7 +290,7 @@ class ShowPlot(Model):
     params: dict[str, ParamValue] = Field(default_factory=dict)
 
 
-Show = Union[ShowExample, ShowDemo, ShowPlot]
+Show = ShowExample | ShowDemo | ShowPlot
 
 
 class Message(Model):
