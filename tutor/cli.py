@@ -115,5 +115,13 @@ def serve(host: str, port: int, prod: bool, workers: int, demo: bool | None) -> 
     app.run(host=host, port=port, debug=False, use_reloader=False, threaded=True)
 
 
+def _register_areas() -> None:
+    from . import cli_chat
+
+    cli_chat.register(main)
+
+
+_register_areas()
+
 if __name__ == "__main__":
     main()
