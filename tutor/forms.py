@@ -23,7 +23,9 @@ def form_again(template: str, exc: ServiceError, status: int | None = None, **co
 
 def safe_next(target: str | None) -> str | None:
     """A redirect target after sign-in, only if it stays on this site (no //host, no scheme)."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+    if not target or not target.startswith("/") or "\\" in target or any(ord(ch) < 33 for ch in target):
+        return None  # browsers drop tabs and newlines, so "/\t/evil.example" would become "//evil.example"
+    if target.startswith("//"):
         return None
     parts = urlsplit(target)
     return target if not parts.scheme and not parts.netloc else None
