@@ -1,0 +1,80 @@
+"""Chat reply time: p50/p99 per message over the bank's held-out questions, in-process (the service function) and
+through the Flask test client (POST /api/chat), plus how long `tutor chat train` takes. Prints ratios, asserts nothing.
+
+Run: .venv/bin/python bench/chat.py
+"""
+from __future__ import annotations
+
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+if sys.path and Path(sys.path[0]).resolve() == ROOT / "bench":
+    sys.path[0] = str(ROOT)  # bench/engine.py would otherwise shadow the engine package
+
+
+def percentiles(samples: list[float]) -> str:
+    ms = np.array(samples) * 1000
+    return f"p50 {np.percentile(ms, 50):7.2f} ms   p99 {np.percentile(ms, 99):7.2f} ms   mean {statistics.fmean(ms):7.2f} ms"
+
+
+def main() -> None:
+    from content import load_bank
+    from tutor import create_app
+    from tutor import recogniser as rec
+    from tutor.db import upgrade_database
+    from tutor.services import chat
+
+    content = load_bank()
+    questions = [q for qs in content.chat.held_out.values() for q in qs] + list(content.chat.off_topic)
+    folder = tempfile.mkdtemp()
+    url = f"sqlite:///{folder}/bench.db"
+    upgrade_database(url)
+    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "TESTING": True, "CONTENT_BANK": content})
+
+    recogniser = rec.shipped()
+    recogniser.recognise("warm up")
+    t = []
+    for q in questions:
+        start = time.perf_counter()
+        recogniser.recognise(q)
+        t.append(time.perf_counter() - start)
+    print(f"recognise only       ({len(t)} messages): {percentiles(t)}")
+    recognise_p50 = float(np.percentile(t, 50))
+
+    with app.app_context():
+        chat.reply(questions[0], "ages-9-12")  # warm up: plot descriptions are cached per process
+        t = []
+        for q in questions:
+            start = time.perf_counter()
+            chat.reply(q, "ages-9-12")
+            t.append(time.perf_counter() - start)
+    print(f"service reply        ({len(t)} messages): {percentiles(t)}")
+    service_p50 = float(np.percentile(t, 50))
+
+    client = app.test_client()
+    t = []
+    for q in questions:
+        start = time.perf_counter()
+        response = client.post("/api/chat", json={"message": q, "track": "ages-9-12"})
+        t.append(time.perf_counter() - start)
+        assert response.status_code == 200, response.get_data(as_text=True)
+    print(f"POST /api/chat       ({len(t)} messages): {percentiles(t)}")
+    http_p50 = float(np.percentile(t, 50))
+    print(f"ratios (p50): service / recognise = {service_p50 / recognise_p50:.1f}x, "
+          f"HTTP+DB / service = {http_p50 / service_p50:.1f}x")
+
+    start = time.perf_counter()
+    trained = rec.train_recogniser(content.chat.training, list(content.concept_ids))
+    seconds = time.perf_counter() - start
+    print(f"training (validation run + final run): {seconds:.1f} s on {trained.metrics['training_examples']} examples; "
+          f"{seconds / trained.metrics['training_examples'] * 1000:.2f} ms per example")
+
+
+if __name__ == "__main__":
+    main()
