@@ -116,10 +116,14 @@ def client(app):
 
 @pytest.fixture
 def db(app):
-    from tutor.db import get_db
+    """A session of its own for checking and arranging data.
 
-    with app.app_context():
-        yield get_db()
+    It is not the request's session and no app context stays pushed, so test-client requests keep their own `g`
+    (session, CSRF token, signed-in user) exactly as in production.
+    """
+    session = app.extensions["db_sessionmaker"]()
+    yield session
+    session.close()
 
 
 class Api:

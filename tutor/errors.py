@@ -76,7 +76,7 @@ def _page(status: int, title: str, message: str) -> tuple[str, int]:
 HTTP_MESSAGES = {
     400: ("bad_request", "The request could not be understood."),
     401: ("unauthorized", "Please sign in first."),
-    403: ("forbidden", "You are not allowed to do that."),
+    403: ("forbidden", "This page is for someone else's account. Ask a grown-up if you think it should work."),
     404: ("not_found", "There is nothing here."),
     405: ("method_not_allowed", "This address does not accept that method."),
     413: ("too_large", "That is too much data to send at once."),
