@@ -65,7 +65,7 @@ def current_or_new_guest(track: str | None = None) -> Learner | None:
     if actor is not None:
         return None
     guest = accounts.create_guest(get_db(), track if track in TRACK_IDS else (current_track() or "ages-9-12"))
-    start_session_for(guest)
+    start_session_for(guest, keep_csrf=True)
     return guest
 
 

@@ -82,11 +82,16 @@ def set_security_headers(response):
     return response
 
 
-def start_session_for(user) -> None:
-    """Sign a person in on a fresh session (no data from before sign-in carries over: no fixation)."""
+def start_session_for(user, *, keep_csrf: bool = False) -> None:
+    """Sign a person in on a fresh session (no data from before sign-in carries over: no fixation).
+
+    keep_csrf is for a guest profile made in the middle of a page (its first answer): nobody changes identity, and
+    the page's CSRF token must keep working for its next request.
+    """
     from flask_login import login_user
 
-    keep = {k: session[k] for k in ("track", "prefs") if k in session}
+    carried = ("track", "prefs", "csrf_token") if keep_csrf else ("track", "prefs")
+    keep = {k: session[k] for k in carried if k in session}
     session.clear()
     session.update(keep)
     login_user(user)

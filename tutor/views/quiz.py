@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from flask import Blueprint, render_template, request, session
+from flask import Blueprint, render_template, request
 from pydantic import BaseModel, ConfigDict, Field
 
 from .. import identity
@@ -12,7 +12,8 @@ from ..db import get_db
 from ..identity import current_learner, current_track
 from ..models import TRACK_IDS, Learner
 from ..services import numeric, practice
-from .api import bp as api_bp, spec
+from .api import bp as api_bp
+from .api import spec
 
 bp = Blueprint("quiz", __name__, url_prefix="/practice")
 
@@ -144,19 +145,8 @@ class Progress(BaseModel):
 
 # ---- who the attempt is for ----------------------------------------------------------------------------------------
 
-def _guest_fallback(track: str) -> Learner | None:
-    # Used only while identity.current_or_new_guest is not there yet.
-    return current_learner()
-
-
 def _learner_for(track: str) -> Learner | None:
-    make = getattr(identity, "current_or_new_guest", None) or _guest_fallback
-    token = session.get("csrf_token")
-    learner = make(track)
-    # Starting a guest session clears the session; the page's CSRF token must keep working for the next answer.
-    if token and "csrf_token" not in session:
-        session["csrf_token"] = token
-    return learner
+    return identity.current_or_new_guest(track)
 
 
 # ---- JSON routes ---------------------------------------------------------------------------------------------------
