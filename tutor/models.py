@@ -206,3 +206,28 @@ class UnansweredQuestion(Base):
     best_guess: Mapped[str | None] = mapped_column(String(40))
     confidence: Mapped[float] = mapped_column(Float)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+# ---- parents' plan and teachers' assignments -------------------------------------------------------------------------
+
+class Milestone(Base):
+    """A 3-month-plan milestone a parent marked as reached, with the evidence they noted (the child's own words)."""
+
+    __tablename__ = "milestones"
+
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"), primary_key=True)
+    milestone: Mapped[str] = mapped_column(String(60), primary_key=True)
+    evidence: Mapped[str] = mapped_column(String(500), default="")
+    recorded_by: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class Assignment(Base):
+    """A lesson (concept) a teacher asked a class to do."""
+
+    __tablename__ = "assignments"
+
+    classroom_id: Mapped[int] = mapped_column(ForeignKey("classrooms.id", ondelete="CASCADE"), primary_key=True)
+    concept: Mapped[str] = mapped_column(String(40), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
