@@ -7,6 +7,7 @@ once; the loader refuses the bank with a ContentError only after looking at ever
 from __future__ import annotations
 
 import re
+import string
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +19,10 @@ from pydantic import BaseModel, ValidationError
 
 from .schema import (
     CONCEPT_IDS,
+    EXAMPLE_COMMON_FIELDS,
+    EXAMPLE_FIELD_FORMATS,
+    EXAMPLE_FIELDS,
+    EXAMPLE_KINDS,
     TRACK_IDS,
     ActivitiesFile,
     Activity,
@@ -27,6 +32,7 @@ from .schema import (
     ChatTrainingFile,
     ChoiceItem,
     ConceptFile,
+    ExampleWording,
     FaqEntry,
     FaqFile,
     Item,
@@ -46,6 +52,7 @@ from .schema import (
     Track,
     TracksFile,
     TrueFalseItem,
+    WordingFile,
 )
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -62,6 +69,7 @@ SINGLE_FILES = {
     "activities.yaml": ActivitiesFile,
     "plan.yaml": PlanFile,
     "faq.yaml": FaqFile,
+    "wording.yaml": WordingFile,
     "chat/training.yaml": ChatTrainingFile,
     "chat/held-out.yaml": ChatHeldOutFile,
     "chat/off-topic.yaml": ChatOffTopicFile,
@@ -194,6 +202,7 @@ class Bank:
     activities: tuple[Activity, ...]
     plan: Plan
     faq: tuple[FaqEntry, ...] = ()
+    wording: Mapping[str, Mapping[str, ExampleWording]] = field(default_factory=dict)
     _tracks: Mapping[str, Track] = field(init=False, repr=False, compare=False)
     _lessons: Mapping[tuple[str, str], Lesson] = field(init=False, repr=False, compare=False)
     _by_track: Mapping[str, tuple[Lesson, ...]] = field(init=False, repr=False, compare=False)
@@ -255,6 +264,10 @@ class Bank:
 
     def faq_for(self, concept_id: str) -> list[FaqEntry]:
         return [f for f in self.faq if f.concept == concept_id]
+
+    def example_wording(self, kind: str, track_id: str) -> ExampleWording | None:
+        """How `track_id` talks through the worked example `kind` (title, intro, step sentences, result)."""
+        return self.wording.get(kind, {}).get(track_id)
 
 
 # ---------------------------------------------------------------- loading
@@ -324,6 +337,56 @@ def _fill_quiz_items(data: dict) -> None:
                 item.setdefault("track", data.get("track"))
 
 
+def _template_issues(template: str, offered: set[str]) -> list[str]:
+    """Why a sentence template cannot be filled from the `offered` names ('name[]' for a list; empty when it can)."""
+    lists = {n.removesuffix("[]") for n in offered if n.endswith("[]")}
+    names = {n.removesuffix("[]") for n in offered}
+    try:
+        fields = list(string.Formatter().parse(template))
+    except ValueError as exc:
+        return [f"not a valid template: {exc} (write a literal brace as {{{{ or }}}})"]
+    problems = []
+    for _literal, name, spec, conversion in fields:
+        if name is None:
+            continue
+        if conversion or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+            problems.append(f"{{{name}}}: write a plain {{name}} or {{name:format}}")
+            continue
+        if name not in names:
+            problems.append(f"{{{name}}} is not a value this step gives; it gives {', '.join(sorted(names))}")
+        if spec not in EXAMPLE_FIELD_FORMATS:
+            problems.append(f"{{{name}:{spec}}}: format must be one of {', '.join(f for f in EXAMPLE_FIELD_FORMATS if f)}")
+        elif spec in ("sum", "list") and name not in lists:
+            problems.append(f"{{{name}:{spec}}}: only a list of numbers is written with :{spec}")
+        elif name in lists and spec not in ("sum", "list"):
+            problems.append(f"{{{name}}} is a list of numbers: write {{{name}:sum}} or {{{name}:list}}")
+    return problems
+
+
+def wording_issues(kind: str, track_id: str, wording: ExampleWording) -> list[tuple[str, str]]:
+    """(field, message) for every template of `wording` that names something the engine's `kind` does not give.
+
+    The oldest track talks through every step with its formula, so its wording must cover every step pattern.
+    """
+    catalogue = EXAMPLE_FIELDS.get(kind, {})
+    issues: list[tuple[str, str]] = []
+    result_names = set(catalogue.get("@result", ()))
+    for fld in ("intro", "result"):
+        issues += [(fld, m) for m in _template_issues(getattr(wording, fld), result_names)]
+    patterns = {p for p in catalogue if not p.startswith("@")}
+    for pattern, template in wording.steps.items():
+        if pattern not in patterns:
+            issues.append((f"steps.{pattern}", f"{kind!r} has no step pattern {pattern!r}; it has "
+                                               f"{', '.join(sorted(patterns))}"))
+            continue
+        names = set(catalogue[pattern]) | set(EXAMPLE_COMMON_FIELDS)
+        issues += [(f"steps.{pattern}", m) for m in _template_issues(template, names)]
+    if track_id == TRACK_IDS[-1]:
+        for pattern in sorted(patterns - wording.steps.keys()):
+            issues.append((f"steps.{pattern}", f"the {track_id} wording needs a sentence for every step"))
+    return issues
+
+
 def _load(root: Path) -> tuple[Bank | None, list[ContentIssue]]:
     c = _Collector(root)
     if not root.is_dir():
@@ -343,6 +406,7 @@ def _load(root: Path) -> tuple[Bank | None, list[ContentIssue]]:
     activities_file = c.read("activities.yaml", ActivitiesFile)
     plan_file = c.read("plan.yaml", PlanFile)
     faq_file = c.read("faq.yaml", FaqFile)
+    wording_file = c.read("wording.yaml", WordingFile)
     training = c.read("chat/training.yaml", ChatTrainingFile)
     held_out = c.read("chat/held-out.yaml", ChatHeldOutFile)
     off_topic = c.read("chat/off-topic.yaml", ChatOffTopicFile)
@@ -545,9 +609,21 @@ def _load(root: Path) -> tuple[Bank | None, list[ContentIssue]]:
                 if tid not in m.can_say:
                     c.add("plan.yaml", f"plan.milestones.{n}.can_say.{tid}", "Field required")
 
+    # ---- worked-example wording
+    if wording_file:
+        for kind in EXAMPLE_KINDS:
+            for tid in TRACK_IDS:
+                if tid not in wording_file.examples.get(kind, {}):
+                    c.add("wording.yaml", f"examples.{kind}.{tid}", "Field required")
+        for kind, per_track in wording_file.examples.items():
+            for tid, w in per_track.items():
+                for issue_field, message in wording_issues(kind, tid, w):
+                    c.add("wording.yaml", f"examples.{kind}.{tid}.{issue_field}", message)
+
     if c.issues:
         return None, c.issues
     assert tracks_file and misconceptions_file and matching_file and activities_file and plan_file and faq_file
+    assert wording_file
     assert training and held_out and off_topic
     bank = Bank(
         tracks=tuple(tracks_file.tracks),
@@ -564,6 +640,7 @@ def _load(root: Path) -> tuple[Bank | None, list[ContentIssue]]:
         activities=tuple(activities_file.activities),
         plan=plan_file.plan,
         faq=tuple(faq_file.faq),
+        wording=MappingProxyType({k: MappingProxyType(dict(v)) for k, v in wording_file.examples.items()}),
     )
     return bank, []
 

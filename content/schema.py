@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
@@ -490,3 +491,78 @@ class Plan(Model):
 
 class PlanFile(Model):
     plan: Plan
+
+
+# ---------------------------------------------------------------- worked-example wording
+
+
+def example_step_pattern(step_id: str) -> str:
+    """The sentence pattern of an engine step: its id without numbers ('hidden-1-product-2' -> 'hidden-product')."""
+    return re.sub(r"-+", "-", re.sub(r"\d+", "", step_id)).strip("-")
+
+
+# What a sentence may name, per example kind: for each step pattern, and for the intro and result sentences. These
+# are the values the web app takes from every engine run of that kind (a test runs the engine to hold it to that):
+# a step's inputs with their numbers dropped (w1 -> w, dL/da_out -> dL_da_out, δ1 -> delta), `result`, `formula`,
+# the step id's numbers `i` and `j`, and its other fields; for the result sentence, the result's and parameters'
+# scalars (a list's items as name_1, name_2, ...). A name ending in [] holds a list of numbers, written {name:sum}
+# or {name:list}.
+_NEURON = {"product": ("i", "w", "x", "result"), "z": ("products[]", "b", "result"), "a": ("activation", "z", "result")}
+_FORWARD = {
+    "hidden-product": ("i", "j", "w", "x", "result"), "hidden-z": ("i", "products[]", "b", "result"),
+    "hidden-a": ("i", "activation", "z", "result"), "output-product": ("i", "v", "h", "result"),
+    "output-z": ("products[]", "b", "result"), "output-a": ("activation", "z", "result"),
+}
+EXAMPLE_FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
+    "neuron": {**_NEURON, "@result": ("a", "z", "activation", "bias")},
+    "forward-pass": {**_FORWARD, "@result": ("output", "hidden_1", "hidden_2", "hidden_3", "inputs_1", "inputs_2")},
+    "mse": {"error": ("i", "prediction", "target", "result"), "squared": ("i", "error", "result"),
+            "mean": ("squared_errors[]", "n", "result"), "@result": ("loss", "prediction_1", "target_1")},
+    "cross-entropy": {"correct-probability": ("class", "probabilities[]", "result"), "log": ("p", "result"),
+                      "loss": ("ln_p", "result"), "sum-form": ("y[]", "p[]", "terms[]", "result"),
+                      "@result": ("loss", "predicted_class", "probabilities_1", "classes_1")},
+    "backprop-step": {
+        **{k: v + ("phase",) for k, v in _FORWARD.items()},
+        "loss": ("a_out", "y", "result", "phase"), "dL/da_out": ("a_out", "y", "result", "phase"),
+        "da_out/dz_out": ("a_out", "result", "phase"), "delta_out": ("dL_da_out", "da_out_dz_out", "result", "phase"),
+        "dL/dv": ("i", "delta_out", "h", "result", "phase"), "dL/dc": ("delta_out", "result", "phase"),
+        "dL/dh": ("i", "delta_out", "v", "result", "phase"), "dh/dz": ("i", "h", "result", "phase"),
+        "delta": ("i", "dL_dh", "dh_dz", "result", "phase"), "dL/dw": ("i", "delta", "x", "result", "phase"),
+        "dL/db": ("i", "delta", "result", "phase"), "update-w": ("i", "w", "lr", "dL_dw", "result", "phase"),
+        "update-b": ("i", "b", "lr", "dL_db", "result", "phase"), "update-v": ("i", "v", "lr", "dL_dv", "result", "phase"),
+        "update-c": ("c", "lr", "dL_dc", "result", "phase"), "loss-after": ("a_out_new", "y", "result", "phase"),
+        "@result": ("loss_before", "loss_after", "output_before", "output_after", "lr", "target", "inputs_1",
+                    "inputs_2"),
+    },
+    "learning-rate": {"loss": ("c", "w_best"), "gradient": ("c", "w_best"), "update": ("lrs[]",),
+                      "run": ("i", "lr", "factor", "start_loss", "final_loss", "final_w", "outcome", "steps_taken"),
+                      "@result": ("c", "w_best", "start", "steps", "lrs_1", "lrs_2", "lrs_3")},
+    "training-run": {"chance": ("classes", "result"),
+                     "@result": ("chance", "classes", "epochs", "accuracy_start", "accuracy_end", "train_accuracy_end",
+                                 "loss_start", "loss_end")},
+    "overfitting": {"best-epoch": ("result",),
+                    "@result": ("best_epoch", "epochs", "n_train", "n_val", "train_loss_end", "val_loss_best",
+                                "val_loss_end", "train_accuracy_end", "val_accuracy_end", "gap_end")},
+    "guess-and-fix": {"round": ("i", "round", "guess", "error", "distance", "hint", "fix", "next_guess"),
+                      "@result": ("target", "start", "rate", "final_guess", "final_distance", "rounds_played")},
+    "formal-or-casual": {"update": ("i", "epoch", "text", "label", "guess", "outcome", "score", "error",
+                                    "bias_before", "bias_after", "bias_change"),
+                         "@result": ("accuracy", "bias", "lr", "epochs")},
+}
+EXAMPLE_FIELD_FORMATS = ("", "pct", "whole", "term", "sum", "list")
+# Names every step offers whatever its pattern.
+EXAMPLE_COMMON_FIELDS = ("formula",)
+
+
+class ExampleWording(Model):
+    """How one track talks through one kind of worked example. Templates name engine values as {name} or {name:fmt}."""
+
+    title: ShortText
+    intro: Text
+    steps: dict[str, ShortText] = Field(default_factory=dict,
+                                        description="step pattern -> sentence; a pattern left out is not shown")
+    result: Text
+
+
+class WordingFile(Model):
+    examples: dict[ExampleKind, dict[TrackId, ExampleWording]]
