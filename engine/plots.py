@@ -303,6 +303,135 @@ def group_accuracy(seed=0, scenario="lighting", shift=1.5):
     return fig, description
 
 
+# ---- a class's learning records (data passed in by the caller, e.g. a teacher's dashboard) ------------------------
+
+# Mastery levels, lowest first: an ordered scale built from Okabe–Ito colours, each level also with its own hatch so
+# the bars differ without colour too. The teacher dashboard's grid uses the same colours.
+MASTERY_COLOURS = ("#F2F2F2", VERMILLION, ORANGE, SKY, BLUE, GREEN, PURPLE, YELLOW)
+MASTERY_HATCHES = ("", "xx", "//", "\\\\", "", "--", "++", "oo")
+DEFAULT_LEVELS = ("Not started", "Tried it", "Getting there", "Good at it", "Mastered")
+MAX_DAYS = 366
+MAX_CONCEPTS = 40
+
+
+def _texts(name, value, max_length):
+    """A list of short labels (a list/tuple or a comma-separated string)."""
+    if isinstance(value, str):
+        value = [v.strip() for v in value.split(",") if v.strip()]
+    if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) and 0 < len(v) <= 80 for v in value):
+        raise ValueError(f"{name} must be a list of labels of 1 to 80 characters")
+    if len(value) > max_length:
+        raise ValueError(f"{name} must have at most {max_length} entries, got {len(value)}")
+    return list(value)
+
+
+def _counts(name, value, length):
+    """Whole, non-negative counts, exactly `length` of them."""
+    value = numbers(name, value, 0, 10**9, max_length=max(length, 1)) if length else []
+    if len(value) != length:
+        raise ValueError(f"{name} must have {length} numbers, got {len(value)}")
+    return [int(number(f"{name}[{i}]", v, 0, 10**9, integer=True)) for i, v in enumerate(value)]
+
+
+def _day(text):
+    import datetime
+
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"days must be dates like 2025-03-14, got {text!r}") from None
+
+
+def _day_label(day):
+    return f"{day.day} {day.strftime('%b')}"
+
+
+@plot
+def activity(seed=0, days=None, attempts=None, correct=None):  # noqa: ARG001 - seed: every plot takes one
+    """Answers per day over time, split into right (blue, solid) and not right (orange, hatched).
+    days: consecutive dates (YYYY-MM-DD, at most 366); attempts: answers on each day; correct: how many were right."""
+    days = [_day(d) for d in _texts("days", days or [], MAX_DAYS)]
+    attempts = _counts("attempts", attempts if attempts is not None else [], len(days))
+    correct = _counts("correct", correct, len(days)) if correct is not None else [0] * len(days)
+    if any(c > a for c, a in zip(correct, attempts)):
+        raise ValueError("correct can never be more than attempts on the same day")
+    if any((b - a).days != 1 for a, b in zip(days, days[1:])):
+        raise ValueError("days must be consecutive dates, one per day, oldest first")
+    fig = Figure(figsize=(7, 3.2))
+    ax = fig.add_subplot()
+    x = np.arange(len(days))
+    wrong = [a - c for a, c in zip(attempts, correct)]
+    ax.bar(x, correct, color=BLUE, edgecolor=BLACK, linewidth=0.4, label="right")
+    ax.bar(x, wrong, bottom=correct, color=ORANGE, edgecolor=BLACK, linewidth=0.4, hatch="//", label="not right")
+    step = max(1, len(days) // 7)
+    ax.set_xticks(x[::step], [_day_label(d) for d in days[::step]])
+    ax.set_ylabel("answers per day")
+    ax.set_xlim(-0.7, max(len(days), 1) - 0.3)
+    ax.yaxis.get_major_locator().set_params(integer=True)
+    if days:
+        ax.legend(frameon=False, loc="upper left")
+    fig.tight_layout()
+    total = sum(attempts)
+    if total == 0:
+        period = f" between {_day_label(days[0])} and {_day_label(days[-1])}" if days else ""
+        return fig, f"No answers were given{period}."
+    busiest = int(np.argmax(attempts))
+    active = sum(1 for a in attempts if a)
+    description = (f"From {_day_label(days[0])} to {_day_label(days[-1])} the class gave {total} answers on {active} "
+                   f"of {len(days)} days, {_pct(sum(correct) / total)} of them right; the busiest day was "
+                   f"{_day_label(days[busiest])} with {attempts[busiest]} answers.")
+    return fig, description
+
+
+def _count_rows(value, rows, width):
+    """counts for each concept: a list of lists, or a string with rows split by ';' and counts by ','."""
+    if isinstance(value, str):
+        value = [r for r in value.split(";") if r.strip()]
+    if not isinstance(value, (list, tuple)):
+        raise ValueError("counts must be one list of counts per concept")
+    if len(value) != rows:
+        raise ValueError(f"counts must have one row per concept ({rows}), got {len(value)}")
+    return [_counts(f"counts[{i}]", row, width) for i, row in enumerate(value)]
+
+
+@plot
+def mastery_distribution(seed=0, concepts=None, counts=None, levels=None):  # noqa: ARG001
+    """How many learners are at each mastery level in each concept, as stacked bars (one per concept).
+    concepts: concept names (at most 40); counts: per concept, learners per level, lowest level first;
+    levels: the level names, lowest first (default: Not started, Tried it, Getting there, Good at it, Mastered)."""
+    levels = _texts("levels", levels, len(MASTERY_COLOURS)) if levels is not None else list(DEFAULT_LEVELS)
+    if len(levels) < 2:
+        raise ValueError("levels must name at least 2 levels")
+    concepts = _texts("concepts", concepts or [], MAX_CONCEPTS)
+    rows = np.array(_count_rows(counts if counts is not None else [], len(concepts), len(levels)),
+                    dtype=int).reshape(len(concepts), len(levels))
+    fig = Figure(figsize=(7, 0.42 * max(len(concepts), 2) + 1.6))
+    ax = fig.add_subplot()
+    y = np.arange(len(concepts))[::-1]  # first concept on top
+    left = np.zeros(len(concepts), dtype=int)
+    for k, level in enumerate(levels):
+        ax.barh(y, rows[:, k], left=left, color=MASTERY_COLOURS[k], edgecolor=BLACK, linewidth=0.4,
+                hatch=MASTERY_HATCHES[k], label=level)
+        left = left + rows[:, k]
+    ax.set_yticks(y, concepts)
+    ax.set_xlabel("learners")
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    if concepts:
+        ax.legend(frameon=False, ncols=min(len(levels), 3), loc="lower center", bbox_to_anchor=(0.5, 1.0),
+                  fontsize=9)
+    fig.tight_layout()
+    learners = int(rows.sum(axis=1).max()) if len(concepts) else 0
+    if learners == 0:
+        return fig, "No learner has a mastery level yet."
+    top, bottom = rows[:, -1], rows[:, 0]
+    best, least = int(np.argmax(top)), int(np.argmax(bottom))
+    upper = rows[:, -2:].sum() / rows.sum()
+    description = (f"Across {len(concepts)} concepts and up to {learners} learners, {concepts[best]} has the most at "
+                   f"{levels[-1]} ({top[best]}), {concepts[least]} the most at {levels[0]} ({bottom[least]}), and "
+                   f"{_pct(upper)} of all learner-concept pairs are at {levels[-2]} or above.")
+    return fig, description
+
+
 PLOTS = {
     "network": network,
     "loss-curves": loss_curves,
@@ -311,6 +440,8 @@ PLOTS = {
     "descent-path": descent_path,
     "activations": activations,
     "group-accuracy": group_accuracy,
+    "activity": activity,
+    "mastery-distribution": mastery_distribution,
 }
 
 
