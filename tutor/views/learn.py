@@ -1,18 +1,24 @@
-"""Learner pages: the home page's age picker, the list of lessons, and a lesson."""
+"""Learner pages: the home page's age picker, the list of lessons, a lesson as a conversation, and its progress API."""
 from __future__ import annotations
 
+from typing import Literal
+
 from flask import Blueprint, abort, redirect, render_template, request, session, url_for
+from pydantic import BaseModel, ConfigDict, Field
 
 from ..content_bank import bank
 from ..db import get_db
-from ..identity import current_learner, current_track
-from ..models import TRACK_IDS
+from ..identity import current_learner, current_or_new_guest, current_track
+from ..models import TRACK_IDS, Learner
 from ..services import accounts
 from ..services import lessons as lesson_service
+from .api import bp as api_bp
+from .api import spec
 
 bp = Blueprint("learn", __name__)
 
 TRACK_EMOJI = {"ages-5-8": "🧸", "ages-9-12": "🚲", "ages-13-plus": "🎧"}
+TrackId = Literal["ages-5-8", "ages-9-12", "ages-13-plus"]
 
 
 @bp.get("/")
@@ -35,21 +41,63 @@ def choose_track():
     return redirect(url_for("learn.lessons"))
 
 
+def _page_track() -> str | None:
+    track = request.args.get("track") or current_track()
+    return track if track in TRACK_IDS else None
+
+
 @bp.get("/learn")
 def lessons():
-    track = request.args.get("track") or current_track()
-    if track not in TRACK_IDS:
+    track = _page_track()
+    if track is None:
         return redirect(url_for("learn.home"))
     return render_template("learn/lessons.html", track=bank().track(track),
-                           concepts=lesson_service.concept_summaries(track))
+                           concepts=lesson_service.concept_summaries(track),
+                           progress=lesson_service.progress_by_concept(get_db(), current_learner()))
 
 
 @bp.get("/learn/<concept_id>")
 def lesson(concept_id: str):
-    track = request.args.get("track") or current_track() or "ages-9-12"
-    if track not in TRACK_IDS:
+    track = _page_track() or "ages-9-12"
+    seed = request.args.get("seed", "0")
+    if concept_id not in bank().concept_ids:
         abort(404)
-    detail = lesson_service.concept_detail(concept_id, track)
-    if detail is None:
-        abort(404)
-    return render_template("learn/lesson.html", lesson=detail, track=bank().track(track))
+    page = lesson_service.lesson_page(concept_id, track, int(seed) if seed.isdigit() and len(seed) < 10 else 0)
+    return render_template("learn/lesson.html", lesson=page, track=bank().track(track),
+                           progress=lesson_service.progress_by_concept(get_db(), current_learner()).get(concept_id))
+
+
+# ---- lesson progress (JSON) -----------------------------------------------------------------------------------------
+
+class ProgressBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    track: TrackId
+    messages_seen: int = Field(ge=0, le=100, description="How many of the lesson's messages the learner has seen")
+    completed: bool = Field(default=False, description="The learner reached the end of the lesson")
+
+
+class LessonProgressReply(BaseModel):
+    concept: str
+    track: TrackId
+    messages_seen: int
+    total_messages: int
+    completed: bool
+    checked: bool = Field(description="The lesson's check question has been answered")
+    check_correct: bool
+    stored: bool = Field(description="False for a grown-up trying the lesson: nothing is kept")
+
+
+def _learner_for(track: str) -> Learner | None:
+    # A guest made in the middle of the page keeps the page's CSRF token working for its next request.
+    token = session.get("csrf_token")
+    learner = current_or_new_guest(track)
+    if token and "csrf_token" not in session:
+        session["csrf_token"] = token
+    return learner
+
+
+@spec.route(api_bp, "/lessons/<concept_id>/progress", "POST", summary="Record how far the learner got in a lesson",
+            body=ProgressBody, response=LessonProgressReply, errors=(409,), csrf=True)
+def lesson_progress(concept_id: str, body: ProgressBody):
+    return LessonProgressReply(**lesson_service.record_progress(
+        get_db(), concept_id, body.track, body.messages_seen, body.completed, _learner_for))
