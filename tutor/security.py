@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import secrets
+from functools import wraps
+from typing import Any, Callable
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -12,8 +14,52 @@ from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
 
 csrf = CSRFProtect()
-limiter = Limiter(key_func=get_remote_address, default_limits=[], strategy="fixed-window")
 login_manager = LoginManager()
+
+
+class AppLimits:
+    """Rate limits declared once on the views, counted by a flask-limiter Limiter of each app's own.
+
+    flask-limiter keeps its storage and its on/off switch on the Limiter object, so one module-level Limiter shared
+    by several apps in a process (tests, or a WSGI server hosting two) would count with whichever app was created
+    last. Here each app gets its own Limiter in `app.extensions["tutor_limiter"]` (its RATELIMIT_* settings, its
+    storage: Redis when REDIS_URL is set, shared by every process and app using that Redis), and `limit()`
+    decorates a view so that it is checked by the limiter of the app serving the request.
+    """
+
+    def __init__(self, **limiter_options: Any) -> None:
+        self._options = limiter_options
+
+    def init_app(self, app: Flask) -> Limiter:
+        instance = Limiter(**self._options)
+        instance.init_app(app)
+        app.extensions["tutor_limiter"] = instance
+        app.extensions["tutor_limited_views"] = {}
+        return instance
+
+    def limit(self, limit_value: str | Callable[[], str], **options: Any) -> Callable:
+        """Like Limiter.limit (same arguments), for a view of any app this extension was initialised on."""
+
+        def decorate(view: Callable) -> Callable:
+            @wraps(view)
+            def limited(*args, **kwargs):
+                views = current_app.extensions["tutor_limited_views"]
+                checked = views.get(view)
+                if checked is None:  # the app's own limiter wraps the view once, on its first use
+                    checked = views[view] = for_app().limit(limit_value, **options)(view)
+                return checked(*args, **kwargs)
+
+            return limited
+
+        return decorate
+
+
+def for_app(app: Flask | None = None) -> Limiter:
+    """The rate limiter of `app` (the current app by default)."""
+    return (app or current_app).extensions["tutor_limiter"]
+
+
+limiter = AppLimits(key_func=get_remote_address, default_limits=[], strategy="fixed-window")
 
 # No 0/O, 1/I/L: codes are read off a whiteboard by children.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
