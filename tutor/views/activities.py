@@ -44,6 +44,12 @@ def engine_number(value: float) -> str:
     return service.fmt(value)
 
 
+@bp.app_template_filter("engine_change")
+def engine_change(value: float) -> str:
+    """A weight change with its sign, so a rise reads +1 and a fall −1."""
+    return ("+" if value > 0 else "") + service.fmt(value)
+
+
 @bp.get("/")
 def index():
     track, _ = _page_args()

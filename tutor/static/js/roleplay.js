@@ -178,6 +178,8 @@
           " Every wrong guess helped you fix your rule, just like a robot."
         : "You got " + correct + " of " + total + " right the first time you saw them.");
       showTally();
+      var tallyPanel = root.querySelector('[data-part="tally"]');
+      if (tallyPanel) { tallyPanel.hidden = true; }  // the results show it beside the perceptron's weights
       results.hidden = false;
       results.querySelector("h2").focus();
       record(correct);
