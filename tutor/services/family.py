@@ -258,7 +258,9 @@ def _starters(bank: Bank, child: Learner, did: list[str], hard: list[str], activ
               want: int = 3) -> list[dict[str, str]]:
     """Two or three dinner-table questions at the child's level, taken from what they did this week."""
     track = child.track
-    from_activities = [{"text": q, "from": f"the “{a.title}” activity"} for a in activities for q in a.talk_about]
+    # An activity's questions are written for the youngest track it lists: only use them at or above that level.
+    from_activities = [{"text": q, "from": f"the “{a.title}” activity"} for a in activities if track in a.tracks
+                       for q in a.talk_about]
     from_plan = [{"text": q, "from": f"the plan, month {m.month}"} for m in bank.plan.milestones
                  if set(m.concepts) & set(did) for q in m.talk_about.get(track, [])]
     from_lessons = []
