@@ -29,6 +29,23 @@ class ErrorBody(BaseModel):
     error: ErrorInfo
 
 
+@dataclass(frozen=True)
+class Header:
+    """A request header an operation reads: documented with the limits its handler enforces."""
+
+    description: str
+    required: bool = False
+    max_length: int = 200
+    pattern: str | None = None
+
+    def parameter(self, name: str) -> dict:
+        schema: dict[str, Any] = {"type": "string", "minLength": 1, "maxLength": self.max_length}
+        if self.pattern:
+            schema["pattern"] = self.pattern
+        return {"name": name, "in": "header", "required": self.required, "description": self.description,
+                "schema": schema}
+
+
 @dataclass
 class Operation:
     path: str
@@ -41,7 +58,7 @@ class Operation:
     status: int
     content_type: str
     errors: tuple[int, ...]
-    headers: dict[str, str] = field(default_factory=dict)
+    headers: dict[str, Header] = field(default_factory=dict)
     csrf: bool = False
 
 
@@ -76,10 +93,15 @@ class ApiSpec:
         status: int = 200,
         content_type: str = "application/json",
         errors: tuple[int, ...] = (),
-        headers: dict[str, str] | None = None,
+        headers: dict[str, str | Header] | None = None,
         csrf: bool = False,
     ) -> Callable:
-        """Declare a JSON endpoint. The view gets `query=` and `body=` already validated and returns a model."""
+        """Declare a JSON endpoint. The view gets `query=` and `body=` already validated and returns a model.
+
+        `headers` documents the request headers the view reads: a description (an optional header) or a Header
+        saying whether it is required and which values the view accepts.
+        """
+        declared = {name: h if isinstance(h, Header) else Header(h) for name, h in (headers or {}).items()}
 
         def decorator(view: Callable) -> Callable:
             @wraps(view)
@@ -104,7 +126,7 @@ class ApiSpec:
             path = (self.prefix + (bp.url_prefix or "").removeprefix(self.prefix) + rule).replace("//", "/")
             self.operations.append(
                 Operation(path, method.lower(), summary, bp.name, query, body, response, status, content_type,
-                          errors, headers or {}, csrf)
+                          errors, declared, csrf)
             )
             return endpoint
 
@@ -124,9 +146,7 @@ class ApiSpec:
             path, params = _openapi_path(op.path)
             if op.query is not None:
                 params += _query_parameters(op.query)
-            for name, description in op.headers.items():
-                params.append({"name": name, "in": "header", "required": False, "description": description,
-                               "schema": {"type": "string", "minLength": 1, "maxLength": 200}})
+            params += [header.parameter(name) for name, header in op.headers.items()]
             responses: dict[str, Any] = {}
             ok: dict[str, Any] = {"description": "Success"}
             if op.response is not None:
@@ -136,7 +156,7 @@ class ApiSpec:
             responses[str(op.status)] = ok
             error_ref = {"application/json": {"schema": refs[(ErrorBody, "validation")]}}
             codes = set(op.errors) | {404, 405, 429}
-            if op.query is not None or op.body is not None:
+            if op.query is not None or op.body is not None or any(h.required for h in op.headers.values()):
                 codes |= {400, 422}
             if op.body is not None:
                 codes |= {413, 415}

@@ -206,6 +206,8 @@ def loop_round(seed: int, round_number: int) -> dict[str, Any]:
 
 # ----------------------------------------------------------------------------------------- learning-rate explorer
 
+MIN_RATE = 1e-6  # the engine's smallest learning rate (engine.examples.learning_rate checks lrs against it)
+
 
 def learning_rates(seed: int, steps: int, your_rate: float | None = None) -> dict[str, Any]:
     """The engine's learning-rate example: one loss bowl, rates too small, about right and too large (and the

@@ -132,7 +132,7 @@ class LoopResult(BaseModel):
 class RatesBody(Body):
     seed: Seed = 0
     steps: int = Field(10, ge=2, le=40)
-    your_rate: Annotated[float, Field(gt=0, le=5, allow_inf_nan=False)] | None = None
+    your_rate: Annotated[float, Field(ge=service.MIN_RATE, le=5, allow_inf_nan=False)] | None = None
 
 
 class RateRun(BaseModel):

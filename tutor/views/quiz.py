@@ -12,6 +12,7 @@ from ..db import get_db
 from ..identity import current_learner, current_track
 from ..models import TRACK_IDS, Learner
 from ..services import numeric, practice
+from ..api_spec import Header
 from .api import bp as api_bp
 from .api import spec
 
@@ -172,7 +173,9 @@ def numeric_get(query: NumericQuery):
 
 @spec.route(api_bp, "/attempts", "POST", summary="Grade one answer and store it once per Idempotency-Key",
             body=AttemptBody, response=AttemptReply, errors=(409,), csrf=True,
-            headers={"Idempotency-Key": "A key made once per question (e.g. a UUID); a retry with it is stored once"})
+            headers={"Idempotency-Key": Header(
+                "A key made once per question (e.g. a UUID); a retry with it is stored once", required=True,
+                max_length=practice.MAX_KEY, pattern=r"^[!-~]([ -~]*[!-~])?$")})
 def attempts_post(body: AttemptBody):
     reply = practice.submit_attempt(get_db(), bank(), body.item_id, body.answer,
                                     request.headers.get("Idempotency-Key"), _learner_for)
