@@ -125,6 +125,12 @@ STEPS = {
     },
 }
 
+# The bank's 9-12 questions were written for a three-sentence version; this one is reworded for any number.
+TALK_ABOUT_REWORDED = {
+    "Why test with new sentences instead of the same three?":
+        "Why test your rule with new sentences, not the ones you practised on?",
+}
+
 TALK_ABOUT_5_8 = [
     "Which clue helped you most?",
     "How did hearing wrong help you get better?",
@@ -236,7 +242,8 @@ def page(track: str | None, seed: int = 0, bank: Bank | None = None) -> dict[str
     data = roleplay(track, seed)
     track = data["track"]
     activity = bank.activity(BANK_ACTIVITY[track]) if bank is not None and BANK_ACTIVITY[track] else None
-    data["talk_about"] = list(activity.talk_about) if activity else list(TALK_ABOUT_5_8)
+    data["talk_about"] = ([TALK_ABOUT_REWORDED.get(q, q) for q in activity.talk_about] if activity
+                          else list(TALK_ABOUT_5_8))
     data["concepts"] = list(activity.concepts) if activity else ["backpropagation", "weights-and-biases"]
     data["minutes"] = activity.minutes if activity else 15
     data.update({
