@@ -16,6 +16,7 @@ The statistics, as the dashboard's legend explains them:
 """
 from __future__ import annotations
 
+import base64
 import csv
 import io
 from collections import Counter, defaultdict
@@ -409,7 +410,7 @@ def overview(db: Session, bank: Bank, classroom: Classroom, *, sort: str = "name
         "levels": [{"id": level, "rank": n, "label": mastery.LEVEL_LABELS[level]} for n, level in enumerate(LEVELS)],
         "grid": grid(learners, rows, concepts, sort, descending), "sort": sort, "descending": descending,
         "distribution": distribution(rows, [r["id"] for r in learners], concepts),
-        "items": items, "hardest": [i for i in items if i["facility"] < 1][:HARDEST],
+        "questions": items, "hardest": [i for i in items if i["facility"] < 1][:HARDEST],
         "misconceptions": misconception_map(db, bank, classroom.id, track),
         "stuck": stuck, "activity": activity(db, classroom.id, now),
         "topics": chat_topics(db, classroom.id, titles),
@@ -540,3 +541,29 @@ def _file_name(classroom: Classroom) -> str:
     slug = "".join(ch if ch.isascii() and ch.isalnum() else "-" for ch in classroom.name.lower()).strip("-")
     return "-".join(part for part in slug.split("-") if part) or f"class-{classroom.id}"
 
+
+
+# ---- plots ---------------------------------------------------------------------------------------------------------
+
+def _plot(name: str, params: dict[str, Any]) -> dict[str, str]:
+    """An engine plot as {"src": data URI, "description"}: rendered once per distinct data (the plot cache)."""
+    from . import media
+
+    rendered = media.plot(name, params)
+    encoded = base64.b64encode(rendered["svg"].encode()).decode()
+    return {"src": f"data:image/svg+xml;base64,{encoded}", "description": rendered["description"]}
+
+
+def activity_plot(days: dict[str, list]) -> dict[str, str]:
+    return _plot("activity", dict(days))
+
+
+def distribution_plot(data: dict[str, Any]) -> dict[str, str]:
+    return _plot("mastery-distribution", {"concepts": [short_title(data["titles"][c]) for c in data["concepts"]],
+                                          "counts": data["distribution"],
+                                          "levels": [mastery.LEVEL_LABELS[level] for level in LEVELS]})
+
+
+def short_title(title: str) -> str:
+    """"The Learning Rate: How Big a Step?" -> "The Learning Rate" (column headers and plot labels)."""
+    return title.split(":")[0].strip()[:40]

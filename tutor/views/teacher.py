@@ -1,7 +1,11 @@
-"""Teachers' pages: classes, join codes and a printable join sheet, rosters with picture passwords."""
+"""Teachers' pages: classes, join codes and a printable join sheet, rosters with picture passwords, the class
+dashboard with its exports, one learner's history, printable worksheets and the lessons a class was asked to do."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from typing import Literal
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..content_bank import bank
 from ..db import get_db
@@ -9,7 +13,8 @@ from ..errors import Conflict, Invalid, NotFound
 from ..forms import describe_pictures, form_again
 from ..identity import current_account, role_required
 from ..models import TRACK_IDS
-from ..services import accounts, classes
+from ..services import accounts, classes, worksheets
+from ..services import dashboard as progress
 
 bp = Blueprint("teacher", __name__, url_prefix="/teacher")
 
@@ -22,7 +27,9 @@ def _class_context(classroom) -> dict:
     roster = sorted((m.learner for m in classroom.memberships), key=lambda l: l.nickname.lower())
     return {"classroom": classroom, "roster": roster, "avatars": accounts.AVATARS, "describe": describe_pictures,
             "track_labels": {t.id: t.label for t in _tracks()}, "bulk_errors": [], "claim_errors": [],
-            "bulk_error": None, "claim_error": None}
+            "bulk_error": None, "claim_error": None,
+            "assignments": progress.assignments_for_class(get_db(), classroom.id),
+            "lesson_titles": progress.concept_titles(bank(), progress.class_track(classroom))}
 
 
 @bp.get("/")
@@ -156,3 +163,118 @@ def remove_learner(classroom_id: int, learner_id: int):
     classes.remove_from_class(db, teacher, classroom_id, learner_id)
     flash(f"{nickname} is no longer in {classroom.name}.", "success")
     return redirect(url_for("teacher.class_page", classroom_id=classroom_id, _anchor="roster"))
+
+
+# ---- the class dashboard, one learner's history, exports, worksheets and lessons to do ----------------------------
+
+class DashboardQuery(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    sort: str = Field("name", max_length=60)
+    dir: Literal["asc", "desc"] = "asc"
+
+
+class SheetQuery(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    seed: str | None = Field(None, max_length=12)
+    track: Literal["ages-5-8", "ages-9-12", "ages-13-plus"] | None = None
+
+
+def _query(model):
+    try:
+        return model.model_validate(request.args.to_dict())
+    except ValidationError as exc:
+        details = [{"field": ".".join(map(str, e["loc"])), "message": e["msg"]} for e in exc.errors(include_url=False)]
+        raise Invalid("Those page settings are not right: " + "; ".join(d["field"] for d in details) + ".",
+                      details) from None
+
+
+@bp.get("/classes/<int:classroom_id>/dashboard")
+@role_required("teacher")
+def class_dashboard(classroom_id: int):
+    query = _query(DashboardQuery)
+    data = progress.class_dashboard(get_db(), bank(), current_account("teacher"), classroom_id,
+                                     sort=query.sort, descending=query.dir == "desc")
+    return render_template("teacher/class_dashboard.html", d=data, short=progress.short_title,
+                           activity_plot=progress.activity_plot(data["activity"]),
+                           distribution_plot=progress.distribution_plot(data))
+
+
+@bp.get("/classes/<int:classroom_id>/learners/<int:learner_id>")
+@role_required("teacher")
+def learner_page(classroom_id: int, learner_id: int):
+    data = progress.learner_history(get_db(), bank(), current_account("teacher"), classroom_id, learner_id)
+    return render_template("teacher/learner.html", h=data, activity_plot=progress.activity_plot(data["activity"]))
+
+
+def _csv(name_and_text: tuple[str, str]) -> Response:
+    name, text = name_and_text
+    response = Response(text.encode("utf-8"), mimetype="text/csv")
+    response.headers["Content-Type"] = "text/csv; charset=utf-8"
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/classes/<int:classroom_id>/export/mastery-grid.csv")
+@role_required("teacher")
+def export_grid(classroom_id: int):
+    return _csv(progress.grid_csv(get_db(), bank(), current_account("teacher"), classroom_id))
+
+
+@bp.get("/classes/<int:classroom_id>/export/item-analysis.csv")
+@role_required("teacher")
+def export_items(classroom_id: int):
+    return _csv(progress.items_csv(get_db(), bank(), current_account("teacher"), classroom_id))
+
+
+@bp.get("/classes/<int:classroom_id>/worksheets")
+@role_required("teacher")
+def worksheets_page(classroom_id: int):
+    classroom = classes.class_of(get_db(), current_account("teacher"), classroom_id)
+    return render_template("teacher/worksheets.html", classroom=classroom, track=progress.class_track(classroom),
+                           tracks=_tracks())
+
+
+@bp.get("/classes/<int:classroom_id>/worksheets/matching")
+@role_required("teacher")
+def matching_worksheet(classroom_id: int):
+    query = _query(SheetQuery)
+    classroom = classes.class_of(get_db(), current_account("teacher"), classroom_id)
+    track = query.track or progress.class_track(classroom)
+    return render_template("teacher/worksheet_matching.html", classroom=classroom,
+                           sheet=worksheets.matching_sheet(bank(), track), tracks=_tracks())
+
+
+@bp.get("/classes/<int:classroom_id>/worksheets/numeric")
+@role_required("teacher")
+def numeric_worksheet(classroom_id: int):
+    query = _query(SheetQuery)
+    classroom = classes.class_of(get_db(), current_account("teacher"), classroom_id)
+    track = query.track or progress.class_track(classroom)
+    if track == "ages-5-8" and query.track is None:
+        track = "ages-9-12"  # a 5–8 class has no number questions; the page says which track the sheet is for
+    sheet = worksheets.numeric_sheet(track, worksheets.parse_seed(query.seed))
+    return render_template("teacher/worksheet_numeric.html", classroom=classroom, sheet=sheet, tracks=_tracks(),
+                           given_text=worksheets.given_text)
+
+
+@bp.route("/classes/<int:classroom_id>/lessons", methods=["GET", "POST"])
+@role_required("teacher")
+def lessons_to_do(classroom_id: int):
+    db, teacher = get_db(), current_account("teacher")
+    classroom = classes.class_of(db, teacher, classroom_id)
+    titles = progress.concept_titles(bank(), progress.class_track(classroom))
+    if request.method == "GET":
+        return render_template("teacher/lessons.html", classroom=classroom, titles=titles, errors=[], error=None,
+                               chosen=progress.assignments_for_class(db, classroom.id))
+    chosen = request.form.getlist("concepts")
+    try:
+        progress.set_assignments(db, bank(), teacher, classroom_id, [c for c in titles if c in chosen]
+                                  + [c for c in chosen if c not in titles])
+    except Invalid as exc:
+        return form_again("teacher/lessons.html", exc, classroom=classroom, titles=titles, chosen=chosen)
+    flash(f"Saved: {len(chosen)} lesson{'s' if len(chosen) != 1 else ''} to do. Learners see them on their "
+          "lessons page.", "success")
+    return redirect(url_for("teacher.class_page", classroom_id=classroom_id, _anchor="lessons"))
