@@ -184,11 +184,16 @@ def test_the_plan_shows_evidence_from_what_the_child_did(app, content_bank):
 
 def test_a_recorded_role_play_counts_as_the_plans_activity(app, content_bank, db):
     parent, child_id, _ = family_with_child(app, track="ages-9-12")
+    before = text(parent.get(f"/parent/children/{child_id}/plan").get_data(as_text=True))
+    activity = content_bank.activity("human-backprop-9-12")
+    assert f"{activity.title}, {activity.minutes} min: not done in the app yet." in before
     db.add(ActivityRun(learner_id=child_id, activity="human-backprop", result={"track": "ages-9-12"}))
     db.commit()
     page = text(parent.get(f"/parent/children/{child_id}/plan").get_data(as_text=True))
-    title = content_bank.activity("human-backprop-9-12").title
-    assert f"{title} ({content_bank.activity('human-backprop-9-12').minutes} min): done in the app" in page
+    assert f"{activity.title}, {activity.minutes} min: done in the app." in page
+    # Activities played away from the screen are suggested without a verdict the app cannot know.
+    offline = content_bank.activity("guess-my-number")
+    assert f"{offline.title}, {offline.minutes} min." in page
 
 
 def test_marking_a_milestone_needs_the_childs_words(app, store):

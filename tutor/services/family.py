@@ -103,7 +103,9 @@ def _evidence(bank: Bank, child: Learner, milestone, progress: dict, levels: dic
         if activity is None or track not in activity.tracks:
             continue
         activities.append({"id": aid, "title": activity.title, "summary": activity.summary,
-                           "minutes": activity.minutes, "done": _runs_of(aid, runs)})
+                           "minutes": activity.minutes, "done": _runs_of(aid, runs),
+                           # Only the on-screen role-play is recorded; the others are played away from the screen.
+                           "recorded": aid.startswith(roleplay.ACTIVITY_ID + "-")})
     signals = sum(1 for lesson in lessons if lesson["state"] != "not-started") \
         + sum(1 for lesson in lessons if lesson["level"] in STRONG_LEVELS) + sum(1 for a in activities if a["done"])
     return {"lessons": lessons, "activities": activities, "signals": signals,
