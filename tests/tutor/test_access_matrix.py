@@ -76,6 +76,15 @@ MATRIX: dict[tuple[str, str], str] = {
     ("POST", "/teacher/classes/<int:classroom_id>/learners/<int:learner_id>/pictures"): "teacher-owns",
     ("GET", "/teacher/classes/<int:classroom_id>/learners/<int:learner_id>/remove"): "teacher-owns",
     ("POST", "/teacher/classes/<int:classroom_id>/learners/<int:learner_id>/remove"): "teacher-owns",
+    ("GET", "/teacher/classes/<int:classroom_id>/dashboard"): "teacher-owns",
+    ("GET", "/teacher/classes/<int:classroom_id>/learners/<int:learner_id>"): "teacher-owns",
+    ("GET", "/teacher/classes/<int:classroom_id>/export/mastery-grid.csv"): "teacher-owns",
+    ("GET", "/teacher/classes/<int:classroom_id>/export/item-analysis.csv"): "teacher-owns",
+    ("GET", "/teacher/classes/<int:classroom_id>/worksheets"): "teacher-owns",
+    ("GET", "/teacher/classes/<int:classroom_id>/worksheets/matching"): "teacher-owns",
+    ("GET", "/teacher/classes/<int:classroom_id>/worksheets/numeric"): "teacher-owns",
+    ("GET", "/teacher/classes/<int:classroom_id>/lessons"): "teacher-owns",
+    ("POST", "/teacher/classes/<int:classroom_id>/lessons"): "teacher-owns",
 }
 
 # What each kind of route answers each visitor: "ok" (the view ran: a page, a redirect of its own, or a form
