@@ -49,6 +49,7 @@
       var show = li.querySelector("[data-show]");
       if (why) { why.remove(); }
       if (show) { show.remove(); }
+      li.remove();  // each message joins the conversation when it is its turn
       li.hidden = true;
       return { id: li.getAttribute("data-message"), li: li, why: why, show: show, askedWhy: false, shown: false,
                text: li.querySelector(".bubble-text").textContent };
@@ -372,7 +373,7 @@
     }
     var tools = el("div", { "class": "button-row" });
     tools.appendChild(el("button", { type: "button", "class": "speak", "data-speak": "check-feedback-text",
-                                     "aria-label": "Read the feedback aloud" }, "🔊 Read aloud"));
+                                     "aria-label": "Read aloud: the feedback" }, "🔊 Read aloud"));
     if (!reply.correct) {
       var again = el("button", { type: "button", "class": "button secondary" }, this.gentle ? "Try again" : "Try again");
       again.addEventListener("click", function () {
@@ -383,7 +384,7 @@
       });
       tools.appendChild(again);
       var hash = (reply.lesson_link || "").split("#")[1];
-      if (hash && document.getElementById(hash)) {
+      if (hash && self.messages.some(function (m) { return m.li.id === hash; })) {
         var back = el("a", { "class": "button secondary", href: "#" + hash }, this.gentle ? "📖 Hear it again" : "📖 Read that part again");
         back.addEventListener("click", function (event) {
           event.preventDefault();
