@@ -66,7 +66,7 @@ def child_learns(browser, browser_context_args, family_code: str, content) -> No
         expect(kid).to_have_url(re.compile(r"/learn$"))
         track = "ages-9-12"
         lesson = content.lesson("loss", track)
-        r = kid.evaluate(POST_JSON, [f"/api/lessons/loss/progress",
+        r = kid.evaluate(POST_JSON, ["/api/lessons/loss/progress",
                                      {"track": track, "messages_seen": len(lesson.messages), "completed": True}, None])
         assert r["status"] == 200 and r["body"]["stored"], r
         item = next(i for i in content.items if i.track == track and i.concept == "loss" and i.kind == "choice"
@@ -155,14 +155,14 @@ def test_parent_journey(page, browser, browser_context_args, axe, content):
     look(page, axe, "parent-06-data")
     with page.expect_download() as got:
         page.get_by_role("link", name="Everything (JSON)").click()
-    exported = json.loads(open(got.value.path(), encoding="utf-8").read())
+    exported = json.loads(got.value.path().read_text(encoding="utf-8"))
     assert got.value.suggested_filename == "leo-learning-data.json"
     assert exported["profile"]["nickname"] == "Leo" and len(exported["attempts"]) == 3
     assert exported["milestones"][0]["milestone"] == "month-1"
     assert "pin_hash" not in json.dumps(exported)
     with page.expect_download() as got:
         page.get_by_role("link", name="Answers as a spreadsheet (CSV)").click()
-    lines = open(got.value.path(), encoding="utf-8-sig").read().splitlines()
+    lines = got.value.path().read_text(encoding="utf-8-sig").splitlines()
     assert lines[0] == "time,concept,question,correct,misconception" and len(lines) == 4
 
     # Delete the learning data: the nickname typed to confirm, then it is gone and the profile stays.

@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from hypothesis import given, settings
@@ -17,8 +17,7 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from tests.tutor.test_accounts import post_form
-from tests.tutor.test_family import answer, child_client, family_with_child, read_lesson, text, \
-    wrong_choice_item
+from tests.tutor.test_family import answer, child_client, family_with_child, read_lesson, text, wrong_choice_item
 from tutor.db import Base
 from tutor.models import Account, ActivityRun, Attempt, ChatTopic, Classroom, Learner, Membership, Milestone
 from tutor.services import family
@@ -79,7 +78,7 @@ def two_children(app, content_bank):
     other child id)."""
     parent, child_id, code = family_with_child(app)
     fill_everything(app, content_bank, parent, child_id, code)
-    other_parent, other_id, other_code = family_with_child(app, "other@example.org", nickname="Leo")
+    _, other_id, _ = family_with_child(app, "other@example.org", nickname="Leo")
     with app.extensions["db_sessionmaker"]() as s:
         s.add(Attempt(learner_id=other_id, item_id="x", concept="loss", track=TRACK, kind="choice", answer={},
                       correct=True, score=1.0, reply={}, idempotency_key="k"))
@@ -143,7 +142,7 @@ def test_the_csv_cannot_run_formulas_in_a_spreadsheet(app, two_children):
     with app.extensions["db_sessionmaker"]() as s:
         s.add(Attempt(learner_id=child_id, item_id='=HYPERLINK("http://evil.example","x")', concept="+cmd",
                       track=TRACK, kind="choice", answer={}, correct=False, score=0.0, misconception="@SUM(1)",
-                      reply={}, idempotency_key="evil", created_at=datetime(2030, 1, 1, tzinfo=timezone.utc)))
+                      reply={}, idempotency_key="evil", created_at=datetime(2030, 1, 1, tzinfo=UTC)))
         s.commit()
     raw = parent.get(f"/parent/children/{child_id}/export.csv").get_data().decode("utf-8-sig")
     evil = list(csv.reader(io.StringIO(raw)))[-1]
@@ -169,7 +168,7 @@ def test_a_nickname_makes_a_plain_file_name():
 
 
 def test_nobody_else_can_export_a_child(app, two_children):
-    _, child_id, code, other_id = two_children
+    _, child_id, code, _ = two_children
     other = app.test_client()
     post_form(other, "/auth/sign-in", {"email": "other@example.org", "password": "correct horse battery"})
     for kind in ("json", "csv"):
@@ -184,7 +183,7 @@ def test_nobody_else_can_export_a_child(app, two_children):
 # ---- deleting the learning data -------------------------------------------------------------------------------------
 
 def test_deleting_learning_data_needs_the_nickname_typed(app, two_children):
-    parent, child_id, _, other_id = two_children
+    parent, child_id, _, _ = two_children
     before = rows_of(app, child_id)
     url = f"/parent/children/{child_id}/delete-data"
     page = parent.get(url)

@@ -11,20 +11,26 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import Api
-from tests.tutor.test_accounts import PASSWORD, Store, add_child, enter_code, learner_attempt, post_form, sign_in, \
-    sign_up
+from tests.tutor.test_accounts import (
+    Store,
+    add_child,
+    enter_code,
+    learner_attempt,
+    post_form,
+    sign_up,
+)
 from tutor.errors import Invalid
 from tutor.models import Account, ActivityRun, Attempt, ChatTopic, Learner, LessonProgress, Mastery, Milestone
 from tutor.services import family
 
-NOW = datetime(2026, 3, 18, 12, 0, tzinfo=timezone.utc)  # a Wednesday
+NOW = datetime(2026, 3, 18, 12, 0, tzinfo=UTC)  # a Wednesday
 
 
 # ---- helpers shared with test_export_delete.py ---------------------------------------------------------------------
@@ -129,7 +135,7 @@ def test_a_track_change_reaches_lessons_chat_and_quizzes_on_the_childs_next_requ
 ])
 def test_plan_month_counts_whole_months_since_the_profile_was_made(created, now, month):
     def at(day):
-        return datetime.fromisoformat(day).replace(hour=9, tzinfo=timezone.utc)
+        return datetime.fromisoformat(day).replace(hour=9, tzinfo=UTC)
 
     assert family.plan_month(at(created), at(now)) == month
 
@@ -139,7 +145,7 @@ def test_plan_month_counts_whole_months_since_the_profile_was_made(created, now,
        later=st.timedeltas(min_value=timedelta(0), max_value=timedelta(days=4000)),
        more=st.timedeltas(min_value=timedelta(0), max_value=timedelta(days=400)))
 def test_plan_month_starts_at_one_and_never_goes_back(created, later, more):
-    created = created.replace(tzinfo=timezone.utc)
+    created = created.replace(tzinfo=UTC)
     first = family.plan_month(created, created + later)
     assert first >= 1
     assert family.plan_month(created, created + later + more) >= first
@@ -176,7 +182,7 @@ def test_the_plan_shows_evidence_from_what_the_child_did(app, content_bank):
     for question in month_one.talk_about["ages-9-12"]:
         assert question.replace("'", "&#39;") in html
     # Suggested lessons link to the lesson at the child's track.
-    assert f'/learn/loss?track=ages-9-12' in html
+    assert '/learn/loss?track=ages-9-12' in html
     # Only the activities of the child's track are suggested.
     assert content_bank.activity("human-backprop-9-12").title in page
     assert content_bank.activity("human-backprop-13-plus").title not in page
@@ -269,7 +275,7 @@ def seed_week(db, learner_id: int, content_bank, track: str, when: datetime):
 
 def test_the_week_summary_tells_what_happened_that_week_only(app, content_bank, db):
     parent, child_id, _ = family_with_child(app, track="ages-9-12")
-    monday = datetime(2026, 3, 16, tzinfo=timezone.utc)
+    monday = datetime(2026, 3, 16, tzinfo=UTC)
     mistaken = seed_week(db, child_id, content_bank, "ages-9-12", monday + timedelta(days=2, hours=19))
     db.add(ChatTopic(learner_id=child_id, topic="overfitting", confidence=0.7, track="ages-9-12",
                      created_at=monday - timedelta(seconds=1)))  # Sunday night: the week before
@@ -297,7 +303,7 @@ def test_the_week_summary_tells_what_happened_that_week_only(app, content_bank, 
 
 def test_the_youngest_get_stars_and_words_not_scores(app, content_bank, db):
     parent, child_id, _ = family_with_child(app, track="ages-5-8")
-    seed_week(db, child_id, content_bank, "ages-5-8", datetime(2026, 3, 17, 8, tzinfo=timezone.utc))
+    seed_week(db, child_id, content_bank, "ages-5-8", datetime(2026, 3, 17, 8, tzinfo=UTC))
     html = parent.get(f"/parent/children/{child_id}/week?start=2026-03-16").get_data(as_text=True)
     page = text(html)
     assert "4 questions answered." in page and 'aria-label="2 of 3 stars"' in html
@@ -306,7 +312,7 @@ def test_the_youngest_get_stars_and_words_not_scores(app, content_bank, db):
 
 
 def test_the_default_week_is_this_week_starting_monday_utc(app, content_bank, db):
-    parent, child_id, _ = family_with_child(app)
+    _, child_id, _ = family_with_child(app)
     with app.app_context():
         from tutor.db import get_db
 
@@ -349,8 +355,8 @@ def starter_bank(content_bank, track: str) -> set[str]:
 
 @pytest.mark.parametrize("track", ["ages-5-8", "ages-9-12", "ages-13-plus"])
 def test_dinner_questions_match_what_the_child_did_at_their_level(app, content_bank, db, track):
-    parent, child_id, _ = family_with_child(app, track=track)
-    seed_week(db, child_id, content_bank, track, datetime(2026, 3, 17, 8, tzinfo=timezone.utc))
+    _, child_id, _ = family_with_child(app, track=track)
+    seed_week(db, child_id, content_bank, track, datetime(2026, 3, 17, 8, tzinfo=UTC))
     with app.app_context():
         from tutor.db import get_db
 

@@ -9,7 +9,7 @@ import csv
 import io
 import re
 from collections import Counter
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import delete, func, select
@@ -202,7 +202,7 @@ def week_start(day: date | None = None, now: datetime | None = None) -> date:
 
 
 def _bounds(monday: date) -> tuple[datetime, datetime]:
-    start = datetime.combine(monday, time.min, tzinfo=timezone.utc)
+    start = datetime.combine(monday, time.min, tzinfo=UTC)
     return start, start + timedelta(days=7)
 
 
