@@ -35,7 +35,7 @@
 
   function bars(visual, uid) {
     var n = visual.rounds.length;
-    var box = svg("svg", { "class": "ex-bars", viewBox: "0 0 320 " + (30 + 26 * n), role: "img",
+    var box = svg("svg", { "class": "ex-bars", viewBox: "0 0 380 " + (30 + 26 * n), role: "img",
                            "aria-labelledby": uid + "-bars-title" });
     var title = svg("title", { id: uid + "-bars-title" });
     title.textContent = "The robot's guesses get closer to the treasure, round after round";
@@ -51,6 +51,11 @@
       box.appendChild(label);
       box.appendChild(svg("rect", { "class": "ex-bar hint-" + r.hint, x: 60, y: 26 + 26 * i, height: 18, rx: 6,
                                     width: Math.max(250 * r.share, 2) }));
+      if (r.hint === "found") {
+        var found = svg("text", { "class": "ex-bars-label ex-found", x: 322, y: 40 + 26 * i });
+        found.textContent = "⭐ found!";
+        box.appendChild(found);
+      }
     });
     return box;
   }
