@@ -177,29 +177,30 @@ class LearnerItem:
     key: str
     attempts: int
     right: int
-    first_at: datetime
+    first_at: Any  # only compared with other first_at values of the same query
     first_right: bool
 
 
 def learner_items(db: Session, classroom_id: int) -> list[LearnerItem]:
     """The class's attempts aggregated per learner and question (one index-only GROUP BY)."""
-    first_right_at = func.min(case((Attempt.correct, Attempt.created_at), else_=None))
+    first_at = func.min(Attempt.created_at)
+    # The first attempt was right when the earliest right attempt is the earliest attempt.
+    first_right = case((first_at == func.min(case((Attempt.correct, Attempt.created_at), else_=None)), 1), else_=0)
     query = (select(Attempt.learner_id, Attempt.item_id, func.count(),
-                    func.sum(case((Attempt.correct, 1), else_=0)), func.min(Attempt.created_at), first_right_at)
+                    func.sum(case((Attempt.correct, 1), else_=0)), first_at, first_right)
              .where(Attempt.learner_id.in_(_members(classroom_id)))
              .group_by(Attempt.learner_id, Attempt.item_id))
     merged: dict[tuple[int, str], LearnerItem] = {}
-    for learner_id, item_id, n, right, first_at, first_right in db.execute(query):
-        first_at, first_right = _utc(first_at), _utc(first_right)
-        item = LearnerItem(learner_id, question_key(item_id), int(n), int(right or 0), first_at,
-                           first_right is not None and first_right <= first_at)
-        seen = merged.get((learner_id, item.key))
+    for learner_id, item_id, n, right, first, was_right in db.execute(query):
+        key = question_key(item_id) if item_id.startswith("num:") else item_id
+        item = LearnerItem(learner_id, key, int(n), int(right or 0), first, bool(was_right))
+        seen = merged.get((learner_id, key))
         if seen is None:
-            merged[(learner_id, item.key)] = item
+            merged[(learner_id, key)] = item
         else:  # several seeds of one numeric question: add up, the earliest attempt is the first
-            first = item if item.first_at < seen.first_at else seen
-            merged[(learner_id, item.key)] = LearnerItem(learner_id, item.key, seen.attempts + item.attempts,
-                                                         seen.right + item.right, first.first_at, first.first_right)
+            earliest = item if item.first_at < seen.first_at else seen  # same type per database: text or datetime
+            merged[(learner_id, key)] = LearnerItem(learner_id, key, seen.attempts + item.attempts,
+                                                    seen.right + item.right, earliest.first_at, earliest.first_right)
     return list(merged.values())
 
 
@@ -238,23 +239,31 @@ def item_statistics(records: list[LearnerItem]) -> dict[str, dict[str, Any]]:
     return stats
 
 
-def wrong_answers(db: Session, classroom_id: int) -> dict[str, list[tuple[str | None, str | None, int]]]:
-    """Per question, its wrong answers grouped by (option chosen, misconception shown), the most chosen first."""
+def wrong_answer_rows(db: Session, classroom_id: int) -> list[tuple[int, str, str | None, str | None, int]]:
+    """The class's wrong answers grouped by (learner, question, option chosen, misconception shown): one pass over
+    the wrong attempts feeds both the most-chosen wrong answers and the misconception heat-map."""
     option = case((Attempt.kind == "choice", Attempt.answer["option"].as_string()), else_=None)
-    query = (select(Attempt.item_id, option, Attempt.misconception, func.count())
+    query = (select(Attempt.learner_id, Attempt.item_id, option, Attempt.misconception, func.count())
              .where(Attempt.learner_id.in_(_members(classroom_id)), Attempt.correct.is_(False))
-             .group_by(Attempt.item_id, option, Attempt.misconception))
+             .group_by(Attempt.learner_id, Attempt.item_id, option, Attempt.misconception))
+    return [(learner_id, item_id, chosen, misconception, int(n))
+            for learner_id, item_id, chosen, misconception, n in db.execute(query)]
+
+
+def wrong_answers(rows) -> dict[str, list[tuple[str | None, str | None, int]]]:
+    """Per question, its wrong answers grouped by (option chosen, misconception shown), the most chosen first."""
     counts: dict[str, Counter] = defaultdict(Counter)
-    for item_id, chosen, misconception, n in db.execute(query):
-        counts[question_key(item_id)][(chosen, misconception)] += int(n)
+    for _, item_id, chosen, misconception, n in rows:
+        counts[question_key(item_id)][(chosen, misconception)] += n
     return {key: [(o, m, n) for (o, m), n in sorted(c.items(), key=lambda kv: (-kv[1], str(kv[0])))]
             for key, c in counts.items()}
 
 
-def item_analysis(db: Session, bank: Bank, classroom_id: int, track: str) -> list[dict[str, Any]]:
+def item_analysis(db: Session, bank: Bank, classroom_id: int, track: str,
+                  wrong_rows: list | None = None) -> list[dict[str, Any]]:
     """Every question the class answered, hardest (lowest facility) first, with its most-chosen wrong answer."""
     stats = item_statistics(learner_items(db, classroom_id))
-    wrong = wrong_answers(db, classroom_id)
+    wrong = wrong_answers(wrong_answer_rows(db, classroom_id) if wrong_rows is None else wrong_rows)
     out = []
     for key, s in stats.items():
         top = wrong.get(key, [])
@@ -273,19 +282,19 @@ def item_analysis(db: Session, bank: Bank, classroom_id: int, track: str) -> lis
 
 # ---- misconceptions, who is stuck, activity, chat topics -----------------------------------------------------------
 
-def misconception_map(db: Session, bank: Bank, classroom_id: int, track: str) -> dict[str, Any]:
+def misconception_map(db: Session, bank: Bank, classroom_id: int, track: str,
+                      wrong_rows: list | None = None) -> dict[str, Any]:
     """The class's most widespread misconceptions, and how often each learner showed each one."""
-    counts: dict[str, dict[int, int]] = defaultdict(dict)
-    for learner_id, misconception, n in db.execute(
-            select(Attempt.learner_id, Attempt.misconception, func.count())
-            .where(Attempt.learner_id.in_(_members(classroom_id)), Attempt.misconception.is_not(None))
-            .group_by(Attempt.learner_id, Attempt.misconception)):
-        counts[misconception][learner_id] = int(n)
+    counts: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    for learner_id, _, _, misconception, n in (wrong_answer_rows(db, classroom_id) if wrong_rows is None
+                                               else wrong_rows):
+        if misconception is not None:
+            counts[misconception][learner_id] += n
     ranked = sorted(counts, key=lambda m: (-len(counts[m]), -sum(counts[m].values()), m))[:TOP_MISCONCEPTIONS]
     top = max((n for m in ranked for n in counts[m].values()), default=0)
     return {"misconceptions": [{"id": m, "label": misconception_label(bank, m, track), "learners": len(counts[m]),
                                 "times": sum(counts[m].values())} for m in ranked],
-            "counts": {m: counts[m] for m in ranked}, "max": top}
+            "counts": {m: dict(counts[m]) for m in ranked}, "max": top}
 
 
 def stuck_now(db: Session, classroom_id: int, now: datetime) -> list[dict[str, Any]]:
@@ -402,7 +411,8 @@ def overview(db: Session, bank: Bank, classroom: Classroom, *, sort: str = "name
     learners = roster(db, classroom.id)
     names = {r["id"]: r["nickname"] for r in learners}
     rows = mastery_rows(db, classroom.id)
-    items = item_analysis(db, bank, classroom.id, track)
+    wrong_rows = wrong_answer_rows(db, classroom.id)
+    items = item_analysis(db, bank, classroom.id, track, wrong_rows)
     stuck = [{**s, "nickname": names.get(s["learner_id"], "?")} for s in stuck_now(db, classroom.id, now)]
     assigned = assignments_for_class(db, classroom.id)
     return {
@@ -411,7 +421,7 @@ def overview(db: Session, bank: Bank, classroom: Classroom, *, sort: str = "name
         "grid": grid(learners, rows, concepts, sort, descending), "sort": sort, "descending": descending,
         "distribution": distribution(rows, [r["id"] for r in learners], concepts),
         "questions": items, "hardest": [i for i in items if i["facility"] < 1][:HARDEST],
-        "misconceptions": misconception_map(db, bank, classroom.id, track),
+        "misconceptions": misconception_map(db, bank, classroom.id, track, wrong_rows),
         "stuck": stuck, "activity": activity(db, classroom.id, now),
         "topics": chat_topics(db, classroom.id, titles),
         "assignments": [{"concept": c, "title": titles.get(c, c), "done": n}
