@@ -73,9 +73,11 @@ class Connection:
         self.host, self.port = host, port
         self.reader: asyncio.StreamReader | None = None
         self.writer: asyncio.StreamWriter | None = None
+        self.loop: asyncio.AbstractEventLoop | None = None
 
     async def _connect(self) -> None:
         self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+        self.loop = asyncio.get_running_loop()
 
     def close(self) -> None:
         if self.writer is not None:
@@ -84,6 +86,8 @@ class Connection:
 
     async def request(self, method: str, path: str, headers: dict[str, str] | None = None,
                       body: bytes | None = None) -> Response:
+        if self.writer is not None and self.loop is not asyncio.get_running_loop():
+            self.reader = self.writer = None  # opened in an earlier asyncio.run(): that loop is gone
         fresh = self.writer is None
         if fresh:
             await self._connect()
@@ -568,15 +572,26 @@ async def bench_database(kind: str, url: str, server: Server, room: Classroom, a
     learners = await make_learners(server.port, room, args.concurrency)
     await run_phase("warm-up", learners, room, {"lessons": 1, "chat": 1, "answers": 1}, 600, 30)
     server.server_times()
+    seen: dict[str, tuple[PhaseResult, dict[str, list[float]]]] = {}
+    lost = five_xx = 0
     for name, mix, requests, limit in PHASES:
         cpu0 = server.cpu_seconds()
         result = await run_phase(name, learners, room, mix, max(1, int(requests * args.scale)), limit)
         result.server_cpu = server.cpu_seconds() - cpu0
         await asyncio.sleep(0.3)  # the access log is flushed per line; give the workers a moment
         stored = stored_keys(url) if "answers" in mix else None
-        out += report(result, server.server_times(), stored)
+        times = server.server_times()
+        out += report(result, times, stored)
+        seen[name] = (result, times)
+        lost += sum(1 for k in result.acked if not (stored or {}).get(k))
+        five_xx += sum(n for st in result.statuses.values() for s, n in st.items() if s >= 500)
     for learner in learners:
         learner.conn.close()
+    answers, lessons, chat = seen["answers"][0], seen["lessons"][0], seen["chat"][1].get("chat", [])
+    out.append(f"  targets: answers {answers.requests / answers.seconds:.0f} req/s (≥ 1000), p99 "
+               f"{pct(answers.latencies.get('answers', []), 99):.1f} ms (< 50); lessons "
+               f"{lessons.requests / lessons.seconds:.0f} req/s (≥ 2000); chat server p50 {pct(chat, 50):.2f} ms (< 5);"
+               f" acknowledged answers lost {lost} (0); 5xx {five_xx} (0)")
     return out
 
 
