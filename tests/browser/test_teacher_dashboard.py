@@ -1,0 +1,131 @@
+"""The teacher's journey after a lesson, on the demo class: the dashboard (grid in colour with numbers, sortable with
+buttons and aria-sort, the hardest questions with the most-chosen wrong answer, who is stuck now, plots with their
+descriptions), one learner's history, the CSV download, lessons to do and the printable worksheets; axe on every
+page, at desktop and phone sizes."""
+from __future__ import annotations
+
+import re
+import threading
+
+import pytest
+
+from playwright.sync_api import expect
+
+FITS = "() => document.documentElement.scrollWidth <= window.innerWidth"
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
+
+
+@pytest.fixture(scope="module")
+def demo_data(tmp_path_factory):
+    """The app on its own fresh SQLite database holding the demo family and class (what `tutor demo` makes),
+    served on 127.0.0.1; yields the base URL."""
+    from werkzeug.serving import make_server
+
+    import tutor
+    from tutor.db import get_db, upgrade_database
+    from tutor.services.demo import load_demo
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('teacher-dash')}/demo.db"
+    upgrade_database(url)
+    app = tutor.create_app({"DATABASE_URL": url, "SECRET_KEY": "browser-tests", "TESTING": True,
+                            "WTF_CSRF_ENABLED": True, "RATELIMIT_ENABLED": False})
+    with app.app_context():
+        load_demo(get_db())
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="teacher-dash-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
+def sign_in_demo_teacher(page, base):
+    page.goto(base + "/auth/sign-in")
+    page.get_by_label("E-mail").fill("teacher@demo.tutor")
+    page.get_by_label("Password").fill("demo-teacher-password")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(re.compile(r"/teacher/$"))
+
+
+def test_teacher_dashboard_journey(page, browser, browser_context_args, demo_data, axe):
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    sign_in_demo_teacher(page, demo_data)
+    page.get_by_role("link", name=re.compile("Dashboard")).first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Class 5B (demo): progress")
+    axe(page, "teacher-dash-01-dashboard")
+
+    # who is stuck, and the hardest questions with the wrong answer most chose
+    stuck = page.locator("#stuck")
+    expect(stuck.get_by_role("link", name="Ben")).to_be_visible()
+    expect(stuck.get_by_role("link", name="Hugo")).to_be_visible()
+    expect(page.locator("#hardest li")).to_have_count(3)
+    expect(page.locator("#hardest")).to_contain_text("Most-chosen wrong answer")
+
+    # the grid: a number in every cell (colour is not the only signal); sorting with buttons and aria-sort
+    grid = page.locator("table.mastery-grid")
+    expect(grid.locator("td.lvl").first).to_have_text(re.compile(r"^[0-4]"))
+    header = grid.locator("th[data-sort-key='total']")
+    header.get_by_role("button").click()
+    expect(header).to_have_attribute("aria-sort", "descending")
+    totals = [int(t) for t in grid.locator("td.total").all_inner_texts()]
+    assert totals == sorted(totals, reverse=True)
+    header.get_by_role("button").press("Enter")  # keyboard: the other way round
+    expect(header).to_have_attribute("aria-sort", "ascending")
+    expect(grid.locator("th[data-sort-key='name']")).not_to_have_attribute("aria-sort", re.compile("."))
+
+    # plots: SVG from the engine, described in words
+    for img in page.locator("figure.plot img").all():
+        assert img.get_attribute("src").startswith("data:image/svg+xml") and len(img.get_attribute("alt")) > 40
+    expect(page.locator("figure.plot figcaption").first).to_contain_text("answers")
+
+    # the CSV download
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download the grid (CSV)").click()
+    assert download.value.suggested_filename.endswith("-mastery-grid.csv")
+
+    # drill-down
+    stuck.get_by_role("link", name="Ben").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Ben's learning")
+    expect(page.locator(".notice")).to_contain_text("Stuck now")
+    axe(page, "teacher-dash-02-learner")
+    page.get_by_role("link", name=re.compile("Back to")).click()
+
+    # lessons to do and worksheets
+    page.get_by_role("link", name="Lessons to do").first.click()
+    axe(page, "teacher-dash-03-lessons")
+    page.get_by_label("Loss: Measuring Mistakes").check()
+    page.get_by_role("button", name="Save lessons to do").click()
+    expect(page.locator("#lessons")).to_contain_text("Loss: Measuring Mistakes")
+    page.get_by_role("link", name="Printable worksheets").first.click()
+    axe(page, "teacher-dash-04-worksheets")
+    expect(page.get_by_role("link", name="Human backpropagation card")).to_have_attribute(
+        "href", re.compile(r"/activities/human-backprop/card\?track=ages-9-12"))
+    page.get_by_role("link", name="Number questions").click()
+    expect(page.locator(".answer-key")).to_contain_text("Answer key")
+    axe(page, "teacher-dash-05-numeric-sheet")
+    page.emulate_media(media="print")
+    assert page.locator(".answer-key").evaluate("e => getComputedStyle(e).breakBefore") == "page"
+    page.emulate_media(media="screen")
+    page.get_by_role("link", name="← All worksheets").click()
+    page.get_by_role("link", name="Matching sheet").click()
+    axe(page, "teacher-dash-06-matching-sheet")
+    assert errors == []
+
+    phone = browser.new_context(**{**browser_context_args, **PHONE})
+    try:
+        p = phone.new_page()
+        p.on("pageerror", lambda error: errors.append(str(error)))
+        sign_in_demo_teacher(p, demo_data)
+        p.get_by_role("link", name=re.compile("Dashboard")).first.click()
+        assert p.evaluate(FITS)
+        axe(p, "teacher-dash-07-dashboard-phone")
+        p.locator("#stuck").get_by_role("link", name="Hugo").click()
+        assert p.evaluate(FITS)
+        axe(p, "teacher-dash-08-learner-phone")
+    finally:
+        phone.close()
+    assert errors == []
