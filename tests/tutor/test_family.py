@@ -396,3 +396,16 @@ def test_the_dashboard_card_shows_the_months_goal_the_week_and_the_way_to_each_p
     assert "Talk about it at dinner" in page
     for link in ("week", "plan", "data", "edit", "secret", "remove"):
         assert f"/parent/children/{child_id}/{link}" in html
+
+
+def test_after_the_three_months_the_goal_is_the_first_one_not_reached(app, content_bank, db):
+    parent, child_id, _ = family_with_child(app)
+    child = db.get(Learner, child_id)
+    child.created_at = child.created_at - timedelta(days=200)
+    db.add(Milestone(learner_id=child_id, milestone="month-1", evidence="Guess, check, fix"))
+    db.commit()
+    page = text(parent.get(f"/parent/children/{child_id}/plan").get_data(as_text=True))
+    assert "The three months are over" in page and "This month" not in page
+    assert page.count("Keep talking about it") == 2 and "Reached" in page
+    dashboard = text(parent.get("/parent/").get_data(as_text=True))
+    assert f"After the 3 months: {content_bank.plan.milestones[1].title}" in dashboard

@@ -164,10 +164,10 @@ def clean_evidence(text: str | None) -> str:
     evidence = " ".join((text or "").split())
     if not evidence:
         raise Invalid("Write down what your child said first: marking a milestone needs their words.",
-                      [{"field": "evidence", "message": "what your child said is needed"}])
+                      [{"field": "evidence", "message": "Write down what they said, in their words."}])
     if len(evidence) > MAX_EVIDENCE:
         raise Invalid(f"Keep the note to {MAX_EVIDENCE} characters.",
-                      [{"field": "evidence", "message": f"at most {MAX_EVIDENCE} characters"}])
+                      [{"field": "evidence", "message": f"Use at most {MAX_EVIDENCE} characters."}])
     return evidence
 
 
