@@ -1,9 +1,7 @@
 """Networks, traces, training, datasets and the perceptron: hand cases, learning, determinism, alarms and bad input."""
 
-import ast
 import json
 import math
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -223,16 +221,3 @@ def test_sentence_features_by_hand():
         text_features.features("   ")
 
 
-def test_engine_imports_only_numpy_matplotlib_and_stdlib():
-    allowed = {"numpy", "matplotlib", "math", "io", "re", "inspect", "functools", "dataclasses", "__future__"}
-    for path in Path(__file__).resolve().parents[2].joinpath("engine").glob("*.py"):
-        for node in ast.walk(ast.parse(path.read_text())):
-            if isinstance(node, ast.Import):
-                names = [a.name for a in node.names]
-            elif isinstance(node, ast.ImportFrom) and node.level == 0:
-                names = [node.module]
-            else:
-                continue
-            for name in names:
-                assert name.split(".")[0] in allowed, f"{path.name} imports {name}"
-                assert name != "matplotlib.pyplot", f"{path.name} imports pyplot"
