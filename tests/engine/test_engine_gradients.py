@@ -51,14 +51,24 @@ def relative_error(a, b):
     return 0.0 if scale == 0 else np.linalg.norm(a - b) / scale
 
 
-def check(net, X, Y, loss):
+def check(net, X, Y, loss, per_array=True):
+    """Backprop vs finite differences: relative error < 1e-7 and every entry within 1e-8.
+
+    per_array=False measures the relative error over the whole gradient at once. Random tiny networks can give a
+    parameter array whose gradient is ~1e-5 in size, where the centred difference's own round-off (~1e-11 absolute)
+    alone exceeds 1e-7 relative; the whole-gradient ratio and the absolute bound still catch any backprop mistake.
+    """
     _, grads = net.loss_and_grads(X, Y, loss)
     numeric = numeric_grads(net, X, Y, loss)
     for (dW, db), (nW, nb) in zip(grads, numeric):
         assert dW.shape == nW.shape and db.shape == nb.shape
-        assert relative_error(dW, nW) < 1e-7
-        assert relative_error(db, nb) < 1e-7
+        if per_array:
+            assert relative_error(dW, nW) < 1e-7
+            assert relative_error(db, nb) < 1e-7
         assert np.max(np.abs(dW - nW), initial=0) < 1e-8 and np.max(np.abs(db - nb), initial=0) < 1e-8
+    flat = np.concatenate([g.ravel() for pair in grads for g in pair])
+    flat_numeric = np.concatenate([g.ravel() for pair in numeric for g in pair])
+    assert relative_error(flat, flat_numeric) < 1e-7
 
 
 @pytest.mark.parametrize("loss,out,hidden", CASES)
@@ -85,7 +95,7 @@ def test_gradients_on_random_shapes(seed, n_in, hidden, n_out, n, case):
     net = Network(sizes, [hid] * len(hidden) + [out], seed=seed)
     net.set_params([(W, rng.normal(scale=0.3, size=b.shape)) for W, b in net.params])
     X = rng.normal(size=(n, n_in))
-    check(net, X, targets_for(loss, rng, n, n_out), loss)
+    check(net, X, targets_for(loss, rng, n, n_out), loss, per_array=False)
 
 
 def test_one_neuron_by_hand():
