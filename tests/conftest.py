@@ -7,6 +7,13 @@ import shutil
 import uuid
 
 import pytest
+from hypothesis import settings
+
+# CI runs the same examples every time (a red build is always reproducible) and never fails on a slow example
+# when the machine is busy; locally hypothesis keeps exploring new examples.
+settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
+settings.register_profile("dev", deadline=None)
+settings.load_profile("ci" if os.environ.get("CI", "").lower() not in ("", "0", "false") else "dev")
 
 PG_ADMIN = dict(host="127.0.0.1", port=5432, user=os.environ.get("PGUSER", "postgres"), dbname="test")
 
