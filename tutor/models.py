@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, CheckConstraint, DateTime, Float, ForeignKey, Index, Integer, String, UniqueConstraint, func
+from sqlalchemy import (JSON, Boolean, CheckConstraint, DateTime, Float, ForeignKey, Index, Integer, String,
+                        UniqueConstraint, case, event, func, literal, or_, select)
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .db import Base
@@ -119,6 +121,8 @@ class Attempt(Base):
         # Covers the dashboard's questions (per learner, per item, correctness over time) without touching the table.
         Index("ix_attempts_learner_item_correct_time", "learner_id", "item_id", "correct", "created_at"),
         Index("ix_attempts_item_id", "item_id", "correct"),
+        # "Stuck now", the activity plots and a learner's history read a learner's attempts by time.
+        Index("ix_attempts_learner_time", "learner_id", "created_at", "correct"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -134,6 +138,98 @@ class Attempt(Base):
     reply: Mapped[dict] = mapped_column(JSON)
     idempotency_key: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+# ---- per-question summaries of the attempts, for the class dashboard ---------------------------------------------------
+#
+# The class dashboard's item analysis and misconception map need, per learner and question, only a few numbers; reading
+# them from these small tables (~2,000 rows for a class) instead of from the class's attempts (~17,000 rows and more
+# every week) keeps the dashboard fast however long a class has been practising. They are kept in step with the
+# attempts by the flush that inserts an attempt (see the event at the end of this section), so they commit or roll back
+# with it: a retried answer that is not stored again is not counted again. Migration 0030 filled them from the attempts
+# that existed before; SEED_SUFFIX and the backfill there compute the same question key as question_of() below.
+
+SEED_SUFFIX = ":seed="
+NO_VALUE = ""  # stands for "none" in the key columns of learner_wrong_answers (key columns cannot be NULL)
+
+
+def question_of(item_id: str) -> str:
+    """The question an attempt answered: engine-made numeric items ("num:<kind>[:<track>]:seed=<n>") are one question
+    across their seeds; every other item id is its own question."""
+    if item_id.startswith("num:") and SEED_SUFFIX in item_id:
+        return item_id[:item_id.index(SEED_SUFFIX)]
+    return item_id
+
+
+class LearnerItemStats(Base):
+    """One learner's record on one question: how many attempts, how many right, and when the first attempt was made
+    and whether it was right (several attempts at that same first moment: right when any of them was)."""
+
+    __tablename__ = "learner_item_stats"
+
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"), primary_key=True)
+    question: Mapped[str] = mapped_column(String(160), primary_key=True)
+    attempts: Mapped[int] = mapped_column(Integer)
+    correct: Mapped[int] = mapped_column(Integer)
+    first_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    first_correct: Mapped[bool] = mapped_column(Boolean)
+    last_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class LearnerWrongAnswer(Base):
+    """How often a learner gave one wrong answer to one question: the option chosen (choice questions; "" otherwise)
+    and the misconception the grader saw in it ("" for none)."""
+
+    __tablename__ = "learner_wrong_answers"
+
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"), primary_key=True)
+    question: Mapped[str] = mapped_column(String(160), primary_key=True)
+    option: Mapped[str] = mapped_column(String(160), primary_key=True)
+    misconception: Mapped[str] = mapped_column(String(60), primary_key=True)
+    times: Mapped[int] = mapped_column(Integer)
+
+
+def _insert(connection, table):
+    """INSERT … ON CONFLICT for the connection's database (both dialects have it, with their own construct)."""
+    return (postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert)(table)
+
+
+def count_attempt(connection, attempt_id: int, learner_id: int, item_id: str, kind: str, answer: dict | None,
+                  correct: bool, misconception: str | None) -> None:
+    """Add one stored attempt to the summaries (called in the flush that inserted it, on the same connection)."""
+    stats, question = LearnerItemStats.__table__, question_of(item_id)
+    a = Attempt.__table__
+    # The time comes from the stored row: it may be the database's clock (the column's server default).
+    new = _insert(connection, stats).from_select(
+        ["learner_id", "question", "attempts", "correct", "first_at", "first_correct", "last_at"],
+        select(a.c.learner_id, literal(question, String), literal(1, Integer), case((a.c.correct, 1), else_=0), a.c.created_at, a.c.correct,
+               a.c.created_at).where(a.c.id == attempt_id))
+    x = new.excluded
+    earlier, same = x.first_at < stats.c.first_at, x.first_at == stats.c.first_at
+    connection.execute(new.on_conflict_do_update(
+        index_elements=[stats.c.learner_id, stats.c.question],
+        set_={"attempts": stats.c.attempts + x.attempts, "correct": stats.c.correct + x.correct,
+              "first_correct": case((earlier, x.first_correct),
+                                    (same, or_(stats.c.first_correct, x.first_correct)), else_=stats.c.first_correct),
+              "first_at": case((earlier, x.first_at), else_=stats.c.first_at),
+              "last_at": case((x.last_at > stats.c.last_at, x.last_at), else_=stats.c.last_at)}))
+    if not correct:
+        wrong = LearnerWrongAnswer.__table__
+        option = (answer or {}).get("option") if kind == "choice" else None
+        new = _insert(connection, wrong).values(
+            learner_id=learner_id, question=question, option=NO_VALUE if option is None else str(option),
+            misconception=misconception or NO_VALUE, times=1)
+        connection.execute(new.on_conflict_do_update(
+            index_elements=[wrong.c.learner_id, wrong.c.question, wrong.c.option, wrong.c.misconception],
+            set_={"times": wrong.c.times + 1}))
+
+
+@event.listens_for(Attempt, "after_insert")
+def _count_new_attempt(_mapper, connection, attempt: Attempt) -> None:
+    # Every attempt added through a session is counted once, when (and only when) its row is inserted. Rows written
+    # around the ORM (bulk COPY, raw SQL) must be counted with migration 0030's backfill instead.
+    count_attempt(connection, attempt.id, attempt.learner_id, attempt.item_id, attempt.kind, attempt.answer,
+                  bool(attempt.correct), attempt.misconception)
 
 
 class LessonProgress(Base):

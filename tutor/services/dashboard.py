@@ -1,8 +1,12 @@
 """A class's progress for its teacher: the mastery grid, item analysis, misconceptions, who is stuck now, activity,
 what the class asks the chat about, one learner's history, CSV exports, and the lessons the class was asked to do.
 
-Every panel is one aggregate query over the class's attempts (joined to its memberships), shaped so the covering
-index ix_attempts_learner_item_correct_time answers it; Python only reshapes the few hundred aggregated rows.
+Each panel is one query for the class's learners (memberships). The item analysis and the misconception map read two
+small summaries of the attempts, a row per learner and question (learner_item_stats) and per learner, question and
+wrong answer (learner_wrong_answers), kept in step with the attempts in the transaction that stores each one (see
+tutor/models.py): a class reads a few thousand such rows however many attempts it has. "Stuck now" and the activity
+plot read only recent attempts, through the index ix_attempts_learner_time (learner, time, correct). Python only
+reshapes the aggregated rows.
 
 The statistics, as the dashboard's legend explains them:
 - facility: the share of learners whose FIRST attempt at a question was right (retries after seeing the solution
@@ -30,7 +34,8 @@ from sqlalchemy.orm import Session
 from content import Bank
 
 from ..errors import Invalid
-from ..models import Account, Assignment, Attempt, ChatTopic, Classroom, Learner, LessonProgress, Mastery, Membership
+from ..models import (Account, Assignment, Attempt, ChatTopic, Classroom, Learner, LearnerItemStats, LearnerWrongAnswer,
+                      LessonProgress, Mastery, Membership)
 from . import classes, grading, mastery, numeric
 
 LEVELS = mastery.LEVELS  # lowest first
@@ -182,26 +187,13 @@ class LearnerItem:
 
 
 def learner_items(db: Session, classroom_id: int) -> list[LearnerItem]:
-    """The class's attempts aggregated per learner and question (one index-only GROUP BY)."""
-    first_at = func.min(Attempt.created_at)
-    # The first attempt was right when the earliest right attempt is the earliest attempt.
-    first_right = case((first_at == func.min(case((Attempt.correct, Attempt.created_at), else_=None)), 1), else_=0)
-    query = (select(Attempt.learner_id, Attempt.item_id, func.count(),
-                    func.sum(case((Attempt.correct, 1), else_=0)), first_at, first_right)
-             .where(Attempt.learner_id.in_(_members(classroom_id)))
-             .group_by(Attempt.learner_id, Attempt.item_id))
-    merged: dict[tuple[int, str], LearnerItem] = {}
-    for learner_id, item_id, n, right, first, was_right in db.execute(query):
-        key = question_key(item_id) if item_id.startswith("num:") else item_id
-        item = LearnerItem(learner_id, key, int(n), int(right or 0), first, bool(was_right))
-        seen = merged.get((learner_id, key))
-        if seen is None:
-            merged[(learner_id, key)] = item
-        else:  # several seeds of one numeric question: add up, the earliest attempt is the first
-            earliest = item if item.first_at < seen.first_at else seen  # same type per database: text or datetime
-            merged[(learner_id, key)] = LearnerItem(learner_id, key, seen.attempts + item.attempts,
-                                                    seen.right + item.right, earliest.first_at, earliest.first_right)
-    return list(merged.values())
+    """The class's records per learner and question, read from the learner_item_stats summary (a row per learner and
+    question, kept in step with the attempts; numeric questions are already one question across their seeds)."""
+    s = LearnerItemStats
+    query = (select(s.learner_id, s.question, s.attempts, s.correct, s.first_at, s.first_correct)
+             .where(s.learner_id.in_(_members(classroom_id))))
+    return [LearnerItem(learner_id, key, int(n), int(right), first, bool(first_right))
+            for learner_id, key, n, right, first, first_right in db.execute(query)]
 
 
 def upper_lower_groups(records: list[LearnerItem]) -> tuple[set[int], set[int]]:
@@ -240,21 +232,20 @@ def item_statistics(records: list[LearnerItem]) -> dict[str, dict[str, Any]]:
 
 
 def wrong_answer_rows(db: Session, classroom_id: int) -> list[tuple[int, str, str | None, str | None, int]]:
-    """The class's wrong answers grouped by (learner, question, option chosen, misconception shown): one pass over
-    the wrong attempts feeds both the most-chosen wrong answers and the misconception heat-map."""
-    option = case((Attempt.kind == "choice", Attempt.answer["option"].as_string()), else_=None)
-    query = (select(Attempt.learner_id, Attempt.item_id, option, Attempt.misconception, func.count())
-             .where(Attempt.learner_id.in_(_members(classroom_id)), Attempt.correct.is_(False))
-             .group_by(Attempt.learner_id, Attempt.item_id, option, Attempt.misconception))
-    return [(learner_id, item_id, chosen, misconception, int(n))
-            for learner_id, item_id, chosen, misconception, n in db.execute(query)]
+    """The class's wrong answers as (learner, question, option chosen, misconception shown, times), from the
+    learner_wrong_answers summary: one read feeds both the most-chosen wrong answers and the misconception heat-map."""
+    w = LearnerWrongAnswer
+    query = (select(w.learner_id, w.question, w.option, w.misconception, w.times)
+             .where(w.learner_id.in_(_members(classroom_id))))
+    return [(learner_id, key, option or None, misconception or None, int(n))
+            for learner_id, key, option, misconception, n in db.execute(query)]
 
 
 def wrong_answers(rows) -> dict[str, list[tuple[str | None, str | None, int]]]:
     """Per question, its wrong answers grouped by (option chosen, misconception shown), the most chosen first."""
     counts: dict[str, Counter] = defaultdict(Counter)
-    for _, item_id, chosen, misconception, n in rows:
-        counts[question_key(item_id)][(chosen, misconception)] += n
+    for _, key, chosen, misconception, n in rows:
+        counts[key][(chosen, misconception)] += n
     return {key: [(o, m, n) for (o, m), n in sorted(c.items(), key=lambda kv: (-kv[1], str(kv[0])))]
             for key, c in counts.items()}
 
