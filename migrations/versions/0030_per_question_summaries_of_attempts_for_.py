@@ -10,9 +10,8 @@ Create Date: 2026-11-29 10:27:02.529732
 """
 from __future__ import annotations
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '0030'
 down_revision = '0020'
