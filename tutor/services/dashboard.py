@@ -28,14 +28,26 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import case, delete, func, select
+from sqlalchemy import case, delete, false, func, select
 from sqlalchemy.orm import Session
 
 from content import Bank
 
 from ..errors import Invalid
-from ..models import (Account, Assignment, Attempt, ChatTopic, Classroom, Learner, LearnerItemStats, LearnerWrongAnswer,
-                      LessonProgress, Mastery, Membership)
+from ..models import (
+    NO_VALUE,
+    Account,
+    Assignment,
+    Attempt,
+    ChatTopic,
+    Classroom,
+    Learner,
+    LearnerItemStats,
+    LearnerWrongAnswer,
+    LessonProgress,
+    Mastery,
+    Membership,
+)
 from . import classes, grading, mastery, numeric
 
 LEVELS = mastery.LEVELS  # lowest first
@@ -57,6 +69,12 @@ DEFAULT_TRACK = "ages-9-12"
 
 def _members(classroom_id: int):
     return select(Membership.learner_id).where(Membership.classroom_id == classroom_id).scalar_subquery()
+
+
+def _member_ids(db: Session, classroom_id: int) -> list[int]:
+    """The class's learner ids as a list: the summaries are read with `learner_id IN (<ids>)`, which PostgreSQL's
+    planner answers from the primary key, where it would rather hash-join a membership subquery with a whole scan."""
+    return sorted(db.scalars(select(Membership.learner_id).where(Membership.classroom_id == classroom_id)))
 
 
 def _utc(moment) -> datetime | None:
@@ -191,9 +209,36 @@ def learner_items(db: Session, classroom_id: int) -> list[LearnerItem]:
     question, kept in step with the attempts; numeric questions are already one question across their seeds)."""
     s = LearnerItemStats
     query = (select(s.learner_id, s.question, s.attempts, s.correct, s.first_at, s.first_correct)
-             .where(s.learner_id.in_(_members(classroom_id))))
+             .where(s.learner_id.in_(_member_ids(db, classroom_id))))
     return [LearnerItem(learner_id, key, int(n), int(right), first, bool(first_right))
             for learner_id, key, n, right, first, first_right in db.execute(query)]
+
+
+def learner_items_from_attempts(db: Session, classroom_id: int) -> list[LearnerItem]:
+    """learner_items() computed from the attempts themselves (one GROUP BY over all of the class's attempts): what the
+    summary must always equal (tests), and the dashboard before the summaries existed (bench/dashboard.py)."""
+    first_at = func.min(Attempt.created_at)
+    # The first attempt was right when the earliest right attempt is the earliest attempt.
+    first_right = case((first_at == func.min(case((Attempt.correct, Attempt.created_at), else_=None)), 1), else_=0)
+    query = (select(Attempt.learner_id, Attempt.item_id, func.count(),
+                    func.sum(case((Attempt.correct, 1), else_=0)), first_at, first_right)
+             .where(Attempt.learner_id.in_(_members(classroom_id)))
+             .group_by(Attempt.learner_id, Attempt.item_id))
+    merged: dict[tuple[int, str], LearnerItem] = {}
+    for learner_id, item_id, n, right, first, was_right in db.execute(query):
+        key = question_key(item_id) if item_id.startswith("num:") else item_id
+        item = LearnerItem(learner_id, key, int(n), int(right or 0), first, bool(was_right))
+        seen = merged.get((learner_id, key))
+        if seen is None:
+            merged[(learner_id, key)] = item
+        else:  # several seeds of one numeric question: add up, the earliest attempt is the first (at the same
+            # moment: right if either was, as for one item)
+            earliest = item if item.first_at < seen.first_at else seen  # same type per database: text or datetime
+            first_right = (item.first_right or seen.first_right) if item.first_at == seen.first_at \
+                else earliest.first_right
+            merged[(learner_id, key)] = LearnerItem(learner_id, key, seen.attempts + item.attempts,
+                                                    seen.right + item.right, earliest.first_at, first_right)
+    return list(merged.values())
 
 
 def upper_lower_groups(records: list[LearnerItem]) -> tuple[set[int], set[int]]:
@@ -201,9 +246,14 @@ def upper_lower_groups(records: list[LearnerItem]) -> tuple[set[int], set[int]]:
     per_learner: dict[int, list[bool]] = defaultdict(list)
     for r in records:
         per_learner[r.learner_id].append(r.first_right)
-    if len(per_learner) < MIN_RANKED:
+    return _groups({i: (sum(firsts), len(firsts)) for i, firsts in per_learner.items()})
+
+
+def _groups(first_right: dict[int, tuple[int, int]]) -> tuple[set[int], set[int]]:
+    """Upper and lower groups from {learner: (questions right at the first attempt, questions answered)}."""
+    if len(first_right) < MIN_RANKED:
         return set(), set()
-    ranked = sorted(per_learner, key=lambda i: (-sum(per_learner[i]) / len(per_learner[i]), i))
+    ranked = sorted(first_right, key=lambda i: (-first_right[i][0] / first_right[i][1], i))
     size = max(1, round(GROUP_SHARE * len(ranked)))
     return set(ranked[:size]), set(ranked[-size:])
 
@@ -231,14 +281,72 @@ def item_statistics(records: list[LearnerItem]) -> dict[str, dict[str, Any]]:
     return stats
 
 
+def class_item_statistics(db: Session, classroom_id: int, learner_ids: list[int] | None = None
+                          ) -> dict[str, dict[str, Any]]:
+    """item_statistics() of the class, aggregated by the database from learner_item_stats: one query ranks the
+    learners (a row per learner), one counts per question (a row per question), so only ~100 rows reach Python."""
+    s = LearnerItemStats
+    members = s.learner_id.in_(_member_ids(db, classroom_id) if learner_ids is None else learner_ids)
+    first = case((s.first_correct, 1), else_=0)
+    upper, lower = _groups({learner_id: (int(right), int(n)) for learner_id, right, n in db.execute(
+        select(s.learner_id, func.sum(first), func.count()).where(members).group_by(s.learner_id))})
+
+    def in_group(group: set[int]):
+        return s.learner_id.in_(sorted(group)) if group else false()
+
+    query = (select(s.question, func.count(), func.sum(s.attempts), func.sum(s.correct), func.sum(first),
+                    func.sum(case((in_group(upper), 1), else_=0)), func.sum(case((in_group(upper), first), else_=0)),
+                    func.sum(case((in_group(lower), 1), else_=0)), func.sum(case((in_group(lower), first), else_=0)))
+             .where(members).group_by(s.question))
+    stats = {}
+    for key, learners, attempts, right, first_right, n_upper, r_upper, n_lower, r_lower in db.execute(query):
+        p_upper = int(r_upper) / int(n_upper) if n_upper else None
+        p_lower = int(r_lower) / int(n_lower) if n_lower else None
+        stats[key] = {"key": key, "learners": int(learners), "attempts": int(attempts),
+                      "facility": int(first_right) / int(learners), "all_right": int(right) / int(attempts),
+                      "p_upper": p_upper, "p_lower": p_lower,
+                      "discrimination": None if p_upper is None or p_lower is None else p_upper - p_lower}
+    return stats
+
+
 def wrong_answer_rows(db: Session, classroom_id: int) -> list[tuple[int, str, str | None, str | None, int]]:
     """The class's wrong answers as (learner, question, option chosen, misconception shown, times), from the
-    learner_wrong_answers summary: one read feeds both the most-chosen wrong answers and the misconception heat-map."""
+    learner_wrong_answers summary (the CSV and tests; the dashboard's panels read the aggregates below)."""
     w = LearnerWrongAnswer
     query = (select(w.learner_id, w.question, w.option, w.misconception, w.times)
-             .where(w.learner_id.in_(_members(classroom_id))))
+             .where(w.learner_id.in_(_member_ids(db, classroom_id))))
     return [(learner_id, key, option or None, misconception or None, int(n))
             for learner_id, key, option, misconception, n in db.execute(query)]
+
+
+def _wrong_per_question(db: Session, learner_ids: list[int]) -> list[tuple[None, str, str | None, str | None, int]]:
+    """wrong_answer_rows() added up over the class's learners (a row per question and wrong answer)."""
+    w = LearnerWrongAnswer
+    query = (select(w.question, w.option, w.misconception, func.sum(w.times))
+             .where(w.learner_id.in_(learner_ids)).group_by(w.question, w.option, w.misconception))
+    return [(None, key, option or None, misconception or None, int(n)) for key, option, misconception, n in
+            db.execute(query)]
+
+
+def _misconceptions_per_learner(db: Session, learner_ids: list[int]) -> list[tuple[int, None, None, str, int]]:
+    """wrong_answer_rows() with a misconception, added up per misconception and learner."""
+    w = LearnerWrongAnswer
+    query = (select(w.learner_id, w.misconception, func.sum(w.times))
+             .where(w.learner_id.in_(learner_ids), w.misconception != NO_VALUE)
+             .group_by(w.learner_id, w.misconception))
+    return [(learner_id, None, None, misconception, int(n)) for learner_id, misconception, n in db.execute(query)]
+
+
+def wrong_answer_rows_from_attempts(db: Session, classroom_id: int) -> list[tuple[int, str, str | None, str | None, int]]:
+    """wrong_answer_rows() computed from the attempts themselves (like learner_items_from_attempts)."""
+    option = case((Attempt.kind == "choice", Attempt.answer["option"].as_string()), else_=None)
+    query = (select(Attempt.learner_id, Attempt.item_id, option, Attempt.misconception, func.count())
+             .where(Attempt.learner_id.in_(_members(classroom_id)), Attempt.correct.is_(False))
+             .group_by(Attempt.learner_id, Attempt.item_id, option, Attempt.misconception))
+    counts: Counter = Counter()
+    for learner_id, item_id, chosen, misconception, n in db.execute(query):
+        counts[(learner_id, question_key(item_id), chosen, misconception)] += int(n)
+    return [(*k, n) for k, n in counts.items()]
 
 
 def wrong_answers(rows) -> dict[str, list[tuple[str | None, str | None, int]]]:
@@ -251,10 +359,16 @@ def wrong_answers(rows) -> dict[str, list[tuple[str | None, str | None, int]]]:
 
 
 def item_analysis(db: Session, bank: Bank, classroom_id: int, track: str,
-                  wrong_rows: list | None = None) -> list[dict[str, Any]]:
-    """Every question the class answered, hardest (lowest facility) first, with its most-chosen wrong answer."""
-    stats = item_statistics(learner_items(db, classroom_id))
-    wrong = wrong_answers(wrong_answer_rows(db, classroom_id) if wrong_rows is None else wrong_rows)
+                  from_attempts: bool = False) -> list[dict[str, Any]]:
+    """Every question the class answered, hardest (lowest facility) first, with its most-chosen wrong answer.
+    from_attempts: computed from the attempts, not the summaries (what the summaries must equal; the benchmark)."""
+    if from_attempts:
+        stats = item_statistics(learner_items_from_attempts(db, classroom_id))
+        wrong = wrong_answers(wrong_answer_rows_from_attempts(db, classroom_id))
+    else:
+        learner_ids = _member_ids(db, classroom_id)
+        stats = class_item_statistics(db, classroom_id, learner_ids)
+        wrong = wrong_answers(_wrong_per_question(db, learner_ids))
     out = []
     for key, s in stats.items():
         top = wrong.get(key, [])
@@ -274,11 +388,11 @@ def item_analysis(db: Session, bank: Bank, classroom_id: int, track: str,
 # ---- misconceptions, who is stuck, activity, chat topics -----------------------------------------------------------
 
 def misconception_map(db: Session, bank: Bank, classroom_id: int, track: str,
-                      wrong_rows: list | None = None) -> dict[str, Any]:
+                      from_attempts: bool = False) -> dict[str, Any]:
     """The class's most widespread misconceptions, and how often each learner showed each one."""
     counts: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
-    for learner_id, _, _, misconception, n in (wrong_answer_rows(db, classroom_id) if wrong_rows is None
-                                               else wrong_rows):
+    for learner_id, _, _, misconception, n in (wrong_answer_rows_from_attempts(db, classroom_id) if from_attempts
+                                               else _misconceptions_per_learner(db, _member_ids(db, classroom_id))):
         if misconception is not None:
             counts[misconception][learner_id] += n
     ranked = sorted(counts, key=lambda m: (-len(counts[m]), -sum(counts[m].values()), m))[:TOP_MISCONCEPTIONS]
@@ -393,8 +507,9 @@ def assignment_progress(db: Session, classroom_id: int, concepts: list[str]) -> 
 # ---- the whole dashboard -------------------------------------------------------------------------------------------
 
 def overview(db: Session, bank: Bank, classroom: Classroom, *, sort: str = "name", descending: bool = False,
-             now: datetime | None = None) -> dict[str, Any]:
-    """Everything the class dashboard shows (the data; the plots are drawn from it by the view)."""
+             now: datetime | None = None, from_attempts: bool = False) -> dict[str, Any]:
+    """Everything the class dashboard shows (the data; the plots are drawn from it by the view). from_attempts:
+    compute the item analysis and misconceptions from the attempts, not the summaries (tests and the benchmark)."""
     now = mastery.utc(now) or mastery.now_utc()
     track = class_track(classroom)
     titles = concept_titles(bank, track)
@@ -402,8 +517,7 @@ def overview(db: Session, bank: Bank, classroom: Classroom, *, sort: str = "name
     learners = roster(db, classroom.id)
     names = {r["id"]: r["nickname"] for r in learners}
     rows = mastery_rows(db, classroom.id)
-    wrong_rows = wrong_answer_rows(db, classroom.id)
-    items = item_analysis(db, bank, classroom.id, track, wrong_rows)
+    items = item_analysis(db, bank, classroom.id, track, from_attempts)
     stuck = [{**s, "nickname": names.get(s["learner_id"], "?")} for s in stuck_now(db, classroom.id, now)]
     assigned = assignments_for_class(db, classroom.id)
     return {
@@ -412,7 +526,7 @@ def overview(db: Session, bank: Bank, classroom: Classroom, *, sort: str = "name
         "grid": grid(learners, rows, concepts, sort, descending), "sort": sort, "descending": descending,
         "distribution": distribution(rows, [r["id"] for r in learners], concepts),
         "questions": items, "hardest": [i for i in items if i["facility"] < 1][:HARDEST],
-        "misconceptions": misconception_map(db, bank, classroom.id, track, wrong_rows),
+        "misconceptions": misconception_map(db, bank, classroom.id, track, from_attempts),
         "stuck": stuck, "activity": activity(db, classroom.id, now),
         "topics": chat_topics(db, classroom.id, titles),
         "assignments": [{"concept": c, "title": titles.get(c, c), "done": n}
