@@ -219,7 +219,28 @@ def read_json() -> Any:
     if not request.is_json:
         raise ServiceError("Send the body as JSON with Content-Type: application/json.",
                            code="unsupported_media_type", status=415)
-    data = request.get_json(silent=True)
+    try:
+        data = request.get_json(silent=True)
+    except RecursionError:  # nested deeper than Python's parser goes: no request of ours looks like that
+        data = None
     if data is None:
         raise ServiceError("The body is not valid JSON.", code="malformed_json", status=400)
+    if _has_nul(data):
+        raise ServiceError("Text in the body contains a NUL character (\\u0000), which cannot be stored.",
+                           code="bad_characters", status=400)
     return data
+
+
+def _has_nul(value: Any) -> bool:
+    stack = [value]
+    while stack:  # iterative: a deep body cannot exhaust the stack here either
+        item = stack.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False

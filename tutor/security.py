@@ -128,6 +128,22 @@ def set_security_headers(response):
     return response
 
 
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def refuse_nul_characters() -> None:
+    """No field of the tutor can hold a NUL character (PostgreSQL cannot store one): refuse it before any view, in
+    the query string and in form fields (JSON bodies are checked by api_spec.read_json)."""
+    from .errors import ServiceError
+
+    fields = list(request.args.lists())
+    if request.mimetype in FORM_TYPES:
+        fields += list(request.form.lists())
+    if any("\x00" in key or any("\x00" in v for v in values) for key, values in fields):
+        raise ServiceError("Something typed contains a hidden NUL character. Type it again and send it once more.",
+                           code="bad_characters", status=400)
+
+
 def start_session_for(user, *, keep_csrf: bool = False) -> None:
     """Sign a person in on a fresh session (no data from before sign-in carries over: no fixation).
 
@@ -154,4 +170,5 @@ def init_app(app: Flask) -> None:
     login_manager.session_protection = "strong"
     login_manager.login_view = "auth.sign_in"
     login_manager.login_message = "Please sign in to see that page."
+    app.before_request(refuse_nul_characters)
     app.after_request(set_security_headers)

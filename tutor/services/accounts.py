@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 import secrets
+import unicodedata
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -34,10 +35,32 @@ GENERIC_SIGN_IN_FAILURE = "That e-mail and password do not match an account."
 
 # ---- validation helpers -------------------------------------------------------------------------------------------
 
+# Characters that do not show but change how a name reads or compares: zero-width spaces and joiners that are not
+# part of an emoji or a script's spelling, bidi marks and overrides ("Ana\u202egnp" displays reversed), BOMs.
+_INVISIBLE = re.compile("[\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\u206a-\u206f\ufeff\u061c"
+                        "\u180e\ufff9-\ufffb]")
+_HIDDEN_CATEGORIES = {"Cc", "Cs", "Co", "Cn"}  # control, surrogate, private use, unassigned
+_SPACES = " \t\r\n"
+
+
+def clean_name(text: str, *, field: str, max_length: int, what: str) -> str:
+    """A name a person typed (nickname, class name, display name): NFC, spaces collapsed, 1 to max_length
+    characters, any script and emoji, but no hidden or control characters (which PostgreSQL cannot store, as for NUL,
+    or which make two names look alike)."""
+    text = unicodedata.normalize("NFC", text or "")
+    if _INVISIBLE.search(text) or any(unicodedata.category(ch) in _HIDDEN_CATEGORIES
+                                      for ch in text if ch not in _SPACES):
+        raise Invalid(f"{what} has hidden or control characters in it. Type it again with letters, numbers, spaces "
+                      "or emoji.", [{"field": field, "message": "no hidden or control characters"}])
+    name = " ".join(text.split())
+    if not 1 <= len(name) <= max_length:
+        raise Invalid(f"{what} needs 1 to {max_length} characters.",
+                      [{"field": field, "message": f"1 to {max_length} characters"}])
+    return name
+
+
 def clean_nickname(text: str) -> str:
-    nickname = " ".join((text or "").split())
-    if not 1 <= len(nickname) <= 40:
-        raise Invalid("A nickname needs 1 to 40 characters.", [{"field": "nickname", "message": "1 to 40 characters"}])
+    nickname = clean_name(text, field="nickname", max_length=40, what="A nickname")
     if "@" in nickname or re.search(r"\d{5,}", nickname):
         # Children's nicknames must not carry an e-mail address or phone number.
         raise Invalid("Please use a nickname, not an e-mail address or phone number.",
@@ -97,15 +120,17 @@ def _unique_code(db: Session, column) -> str:
 def sign_up(db: Session, *, email: str, password: str, role: str, display_name: str) -> Account:
     email = (email or "").strip().lower()
     problems = []
-    if not EMAIL_RE.match(email) or len(email) > 254:
+    if not _plausible_email(email):
         problems.append({"field": "email", "message": "Enter an e-mail address like name@example.org."})
     if len(password or "") < MIN_PASSWORD or len(password) > 200:
         problems.append({"field": "password", "message": f"Use at least {MIN_PASSWORD} characters."})
     if role not in ROLES:
         problems.append({"field": "role", "message": "Choose parent or teacher."})
-    name = " ".join((display_name or "").split())
-    if not 1 <= len(name) <= 80:
-        problems.append({"field": "display_name", "message": "Tell us what to call you (1 to 80 characters)."})
+    try:
+        name = clean_name(display_name, field="display_name", max_length=80, what="Your name")
+    except Invalid as exc:
+        problems.append({"field": "display_name", "message": f"Tell us what to call you: {exc.message[0].lower()}"
+                                                             f"{exc.message[1:]}"})
     if problems:
         raise Invalid("Please fix the highlighted fields.", problems)
     account = Account(email=email, password_hash=hash_secret(password), role=role, display_name=name)
@@ -123,8 +148,14 @@ def sign_up(db: Session, *, email: str, password: str, role: str, display_name: 
     return account
 
 
+def _plausible_email(email: str) -> bool:
+    return bool(EMAIL_RE.match(email)) and len(email) <= 254 and email.isprintable()
+
+
 def authenticate(db: Session, email: str, password: str) -> Account:
-    account = db.scalar(select(Account).where(Account.email == (email or "").strip().lower()))
+    email = (email or "").strip().lower()
+    # An address that cannot exist is not looked up (PostgreSQL refuses NUL characters in a query).
+    account = db.scalar(select(Account).where(Account.email == email)) if _plausible_email(email) else None
     if not verify_secret(account.password_hash if account else None, password or ""):
         raise Invalid(GENERIC_SIGN_IN_FAILURE, code="sign_in_failed", status=401)
     return account

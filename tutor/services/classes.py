@@ -13,10 +13,7 @@ MAX_BULK = 60
 
 
 def _clean_class_name(name: str) -> str:
-    name = " ".join((name or "").split())
-    if not 1 <= len(name) <= 80:
-        raise Invalid("A class name needs 1 to 80 characters.", [{"field": "name", "message": "1 to 80 characters"}])
-    return name
+    return accounts.clean_name(name, field="name", max_length=80, what="A class name")
 
 
 def create_class(db: Session, teacher: Account, *, name: str, track: str | None = None) -> Classroom:
