@@ -71,10 +71,17 @@ def _members(classroom_id: int):
     return select(Membership.learner_id).where(Membership.classroom_id == classroom_id).scalar_subquery()
 
 
+def _read(db: Session, query):
+    """A read of plain columns, run on the session's connection: Core rows, without the ORM's per-row machinery
+    (the dashboard's panels read thousands of rows per class view)."""
+    db.flush()
+    return db.connection().execute(query)
+
+
 def _member_ids(db: Session, classroom_id: int) -> list[int]:
     """The class's learner ids as a list: the summaries are read with `learner_id IN (<ids>)`, which PostgreSQL's
     planner answers from the primary key, where it would rather hash-join a membership subquery with a whole scan."""
-    return sorted(db.scalars(select(Membership.learner_id).where(Membership.classroom_id == classroom_id)))
+    return sorted(_read(db, select(Membership.learner_id).where(Membership.classroom_id == classroom_id)).scalars())
 
 
 def _utc(moment) -> datetime | None:
@@ -137,7 +144,7 @@ def _wrong_answer_text(bank: Bank, key: str, option: str | None, misconception: 
 # ---- the mastery grid ----------------------------------------------------------------------------------------------
 
 def roster(db: Session, classroom_id: int) -> list[dict[str, Any]]:
-    rows = db.execute(select(Learner.id, Learner.nickname).join(Membership, Membership.learner_id == Learner.id)
+    rows = _read(db, select(Learner.id, Learner.nickname).join(Membership, Membership.learner_id == Learner.id)
                       .where(Membership.classroom_id == classroom_id))
     return sorted(({"id": i, "nickname": n} for i, n in rows), key=lambda r: (r["nickname"].lower(), r["id"]))
 
@@ -145,7 +152,7 @@ def roster(db: Session, classroom_id: int) -> list[dict[str, Any]]:
 def mastery_rows(db: Session, classroom_id: int) -> dict[int, dict[str, tuple[str, float]]]:
     """{learner id: {concept: (level, score)}} for the class's learners, from their Mastery rows."""
     out: dict[int, dict[str, tuple[str, float]]] = defaultdict(dict)
-    for learner_id, concept, level, score in db.execute(
+    for learner_id, concept, level, score in _read(db, 
             select(Mastery.learner_id, Mastery.concept, Mastery.level, Mastery.score)
             .where(Mastery.learner_id.in_(_members(classroom_id)))):
         out[learner_id][concept] = (level, score)
@@ -211,7 +218,7 @@ def learner_items(db: Session, classroom_id: int) -> list[LearnerItem]:
     query = (select(s.learner_id, s.question, s.attempts, s.correct, s.first_at, s.first_correct)
              .where(s.learner_id.in_(_member_ids(db, classroom_id))))
     return [LearnerItem(learner_id, key, int(n), int(right), first, bool(first_right))
-            for learner_id, key, n, right, first, first_right in db.execute(query)]
+            for learner_id, key, n, right, first, first_right in _read(db, query)]
 
 
 def learner_items_from_attempts(db: Session, classroom_id: int) -> list[LearnerItem]:
@@ -225,7 +232,7 @@ def learner_items_from_attempts(db: Session, classroom_id: int) -> list[LearnerI
              .where(Attempt.learner_id.in_(_members(classroom_id)))
              .group_by(Attempt.learner_id, Attempt.item_id))
     merged: dict[tuple[int, str], LearnerItem] = {}
-    for learner_id, item_id, n, right, first, was_right in db.execute(query):
+    for learner_id, item_id, n, right, first, was_right in _read(db, query):
         key = question_key(item_id) if item_id.startswith("num:") else item_id
         item = LearnerItem(learner_id, key, int(n), int(right or 0), first, bool(was_right))
         seen = merged.get((learner_id, key))
@@ -288,7 +295,7 @@ def class_item_statistics(db: Session, classroom_id: int, learner_ids: list[int]
     s = LearnerItemStats
     members = s.learner_id.in_(_member_ids(db, classroom_id) if learner_ids is None else learner_ids)
     first = case((s.first_correct, 1), else_=0)
-    upper, lower = _groups({learner_id: (int(right), int(n)) for learner_id, right, n in db.execute(
+    upper, lower = _groups({learner_id: (int(right), int(n)) for learner_id, right, n in _read(db, 
         select(s.learner_id, func.sum(first), func.count()).where(members).group_by(s.learner_id))})
 
     def in_group(group: set[int]):
@@ -299,7 +306,7 @@ def class_item_statistics(db: Session, classroom_id: int, learner_ids: list[int]
                     func.sum(case((in_group(lower), 1), else_=0)), func.sum(case((in_group(lower), first), else_=0)))
              .where(members).group_by(s.question))
     stats = {}
-    for key, learners, attempts, right, first_right, n_upper, r_upper, n_lower, r_lower in db.execute(query):
+    for key, learners, attempts, right, first_right, n_upper, r_upper, n_lower, r_lower in _read(db, query):
         p_upper = int(r_upper) / int(n_upper) if n_upper else None
         p_lower = int(r_lower) / int(n_lower) if n_lower else None
         stats[key] = {"key": key, "learners": int(learners), "attempts": int(attempts),
@@ -316,7 +323,7 @@ def wrong_answer_rows(db: Session, classroom_id: int) -> list[tuple[int, str, st
     query = (select(w.learner_id, w.question, w.option, w.misconception, w.times)
              .where(w.learner_id.in_(_member_ids(db, classroom_id))))
     return [(learner_id, key, option or None, misconception or None, int(n))
-            for learner_id, key, option, misconception, n in db.execute(query)]
+            for learner_id, key, option, misconception, n in _read(db, query)]
 
 
 def _wrong_per_question(db: Session, learner_ids: list[int]) -> list[tuple[None, str, str | None, str | None, int]]:
@@ -325,7 +332,7 @@ def _wrong_per_question(db: Session, learner_ids: list[int]) -> list[tuple[None,
     query = (select(w.question, w.option, w.misconception, func.sum(w.times))
              .where(w.learner_id.in_(learner_ids)).group_by(w.question, w.option, w.misconception))
     return [(None, key, option or None, misconception or None, int(n)) for key, option, misconception, n in
-            db.execute(query)]
+            _read(db, query)]
 
 
 def _misconceptions_per_learner(db: Session, learner_ids: list[int]) -> list[tuple[int, None, None, str, int]]:
@@ -334,7 +341,7 @@ def _misconceptions_per_learner(db: Session, learner_ids: list[int]) -> list[tup
     query = (select(w.learner_id, w.misconception, func.sum(w.times))
              .where(w.learner_id.in_(learner_ids), w.misconception != NO_VALUE)
              .group_by(w.learner_id, w.misconception))
-    return [(learner_id, None, None, misconception, int(n)) for learner_id, misconception, n in db.execute(query)]
+    return [(learner_id, None, None, misconception, int(n)) for learner_id, misconception, n in _read(db, query)]
 
 
 def wrong_answer_rows_from_attempts(db: Session, classroom_id: int) -> list[tuple[int, str, str | None, str | None, int]]:
@@ -344,7 +351,7 @@ def wrong_answer_rows_from_attempts(db: Session, classroom_id: int) -> list[tupl
              .where(Attempt.learner_id.in_(_members(classroom_id)), Attempt.correct.is_(False))
              .group_by(Attempt.learner_id, Attempt.item_id, option, Attempt.misconception))
     counts: Counter = Counter()
-    for learner_id, item_id, chosen, misconception, n in db.execute(query):
+    for learner_id, item_id, chosen, misconception, n in _read(db, query):
         counts[(learner_id, question_key(item_id), chosen, misconception)] += int(n)
     return [(*k, n) for k, n in counts.items()]
 
@@ -411,7 +418,7 @@ def stuck_now(db: Session, classroom_id: int, now: datetime) -> list[dict[str, A
               .where(Attempt.learner_id.in_(_members(classroom_id)), Attempt.created_at >= now - STUCK_WITHIN)
               .subquery())
     last: dict[int, list[tuple[bool, datetime, str]]] = defaultdict(list)
-    for learner_id, correct, at, concept in db.execute(
+    for learner_id, correct, at, concept in _read(db, 
             select(recent.c.learner_id, recent.c.correct, recent.c.created_at, recent.c.concept)
             .where(recent.c.n <= RECENT_ATTEMPTS).order_by(recent.c.learner_id, recent.c.n)):
         last[learner_id].append((bool(correct), _utc(at), concept))
@@ -434,7 +441,7 @@ def activity(db: Session, classroom_id: int, now: datetime, days: int = ACTIVITY
     """Answers and right answers per day over the last `days` days (UTC), every day listed, oldest first."""
     start = now.date() - timedelta(days=days - 1)
     day = func.date(Attempt.created_at)
-    rows = db.execute(select(day, func.count(), func.sum(case((Attempt.correct, 1), else_=0)))
+    rows = _read(db, select(day, func.count(), func.sum(case((Attempt.correct, 1), else_=0)))
                       .where(Attempt.learner_id.in_(_members(classroom_id)),
                              Attempt.created_at >= datetime.combine(start, datetime.min.time(), now.tzinfo))
                       .group_by(day))
@@ -447,7 +454,7 @@ def activity(db: Session, classroom_id: int, now: datetime, days: int = ACTIVITY
 def chat_topics(db: Session, classroom_id: int, titles: dict[str, str]) -> list[dict[str, Any]]:
     """What the class asks the chat about: topics with how many questions and how many learners asked (never the
     words: only the recognised topic is ever stored)."""
-    rows = db.execute(select(ChatTopic.topic, func.count(), func.count(func.distinct(ChatTopic.learner_id)))
+    rows = _read(db, select(ChatTopic.topic, func.count(), func.count(func.distinct(ChatTopic.learner_id)))
                       .where(ChatTopic.learner_id.in_(_members(classroom_id)), ChatTopic.topic.is_not(None))
                       .group_by(ChatTopic.topic)
                       .order_by(func.count().desc(), ChatTopic.topic).limit(TOP_TOPICS))
@@ -496,7 +503,7 @@ def assignment_progress(db: Session, classroom_id: int, concepts: list[str]) -> 
     """How many of the class's learners finished each assigned lesson."""
     if not concepts:
         return {}
-    rows = db.execute(select(LessonProgress.concept, func.count())
+    rows = _read(db, select(LessonProgress.concept, func.count())
                       .where(LessonProgress.learner_id.in_(_members(classroom_id)),
                              LessonProgress.concept.in_(concepts), LessonProgress.completed.is_(True))
                       .group_by(LessonProgress.concept))
