@@ -167,7 +167,9 @@ def submit_attempt(db: Session, bank: Bank, item_id: Any, answer: Any, key: str 
     """Grade one answer and store it once per (learner, Idempotency-Key); a retry gets the stored reply back.
 
     Everything that can be refused (key, item, answer) is checked before anything is written, so a bad request
-    stores nothing, not even a guest profile. `learner_for(track)` gives the learner to record it for (creating a
+    stores nothing, not even a guest profile. The flush that inserts the attempt also adds it to the dashboard's
+    per-question summaries (tutor.models.count_attempt), so they commit or roll back with it: a retry or a raced
+    twin whose insert fails on the unique key is never counted. `learner_for(track)` gives the learner to record it for (creating a
     guest if need be), or None for a grown-up trying the quiz: then the answer is graded but not stored.
     """
     key = check_key(key)
