@@ -31,7 +31,9 @@ from tutor.db import Base
 #   asset    - a static file or an engine-drawn image
 #   read     - JSON anyone may read (content, engine results, the session's own token)
 #   own      - JSON about the visitor only (their progress)
-#   compute  - a JSON POST that computes from its body and stores nothing (demos, the chat tutor)
+#   compute  - a JSON POST that computes from its body and stores nothing (demos)
+#   chat     - the chat tutor: stores the topic asked about, for the visitor's own learner or for nobody, never a
+#              new learner and never the words
 #   record   - a JSON POST that records learning for the visitor's own learner
 #   form     - an HTML form POST that changes only the visitor's own session
 ROUTES: dict[tuple[str, str], str] = {
@@ -62,7 +64,7 @@ ROUTES: dict[tuple[str, str], str] = {
     ("GET", "/api/examples/<kind>"): "read",
     ("GET", "/api/activities/human-backprop"): "read",
     ("GET", "/api/progress"): "own",
-    ("POST", "/api/chat"): "compute",
+    ("POST", "/api/chat"): "chat",
     ("POST", "/api/demos/neuron"): "compute",
     ("POST", "/api/demos/playground"): "compute",
     ("POST", "/api/demos/loop"): "compute",
@@ -171,6 +173,11 @@ def _learning_rows(app) -> Counter:
     return counts
 
 
+def _dump(app) -> list:
+    with app.extensions["db_sessionmaker"]() as s:
+        return [row for table in Base.metadata.sorted_tables for row in s.execute(select(table)).all()]
+
+
 def _actor(client) -> dict | None:
     return client.get("/api/session").get_json()["user"]
 
@@ -219,6 +226,12 @@ def test_access(route_app, method, rule, role):
     assert not _leaks(role, body), f"{where} shows other people's names: {_leaks(role, body)}"
 
     changed = _learning_rows(route_app) - before
+    if kind == "chat":
+        mine = me["id"] if me and me["kind"] == "learner" else None
+        assert not changed[("learners", None)], f"{where} made a learner"
+        assert {owner for _, owner in changed} <= {mine}, f"{where} stored rows for someone else: {changed}"
+        assert _actor(client) == me and BODIES[rule]["message"] not in repr(_dump(route_app)), where
+        return
     if kind != "record":
         assert not changed, f"{where} stored learning rows: {changed}"
         if kind == "own":
