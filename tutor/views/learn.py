@@ -10,7 +10,7 @@ from ..content_bank import bank
 from ..db import get_db
 from ..identity import current_learner, current_or_new_guest, current_track
 from ..models import TRACK_IDS, Learner
-from ..services import accounts
+from ..services import accounts, dashboard
 from ..services import lessons as lesson_service
 from .api import bp as api_bp
 from .api import spec
@@ -51,9 +51,13 @@ def lessons():
     track = _page_track()
     if track is None:
         return redirect(url_for("learn.home"))
-    return render_template("learn/lessons.html", track=bank().track(track),
-                           concepts=lesson_service.concept_summaries(track),
-                           progress=lesson_service.progress_by_concept(get_db(), current_learner()))
+    learner = current_learner()
+    concepts = lesson_service.concept_summaries(track)
+    assigned = dashboard.assignments_for_learner(get_db(), learner)
+    titles = {c["id"]: c["title"] for c in concepts}
+    return render_template("learn/lessons.html", track=bank().track(track), concepts=concepts,
+                           progress=lesson_service.progress_by_concept(get_db(), learner),
+                           assigned=[{"id": c, "title": titles[c]} for c in assigned if c in titles])
 
 
 @bp.get("/learn/<concept_id>")
