@@ -71,6 +71,12 @@ def _members(classroom_id: int):
     return select(Membership.learner_id).where(Membership.classroom_id == classroom_id).scalar_subquery()
 
 
+def _in_class(column, classroom_id: int, members: list[int] | None):
+    """`column IN <the class's learners>`: the ids when the caller has them (the overview reads the roster first), else
+    the membership subquery."""
+    return column.in_(_members(classroom_id) if members is None else members)
+
+
 def _read(db: Session, query):
     """A read of plain columns, run on the session's connection: Core rows, without the ORM's per-row machinery
     (the dashboard's panels read thousands of rows per class view)."""
@@ -149,12 +155,13 @@ def roster(db: Session, classroom_id: int) -> list[dict[str, Any]]:
     return sorted(({"id": i, "nickname": n} for i, n in rows), key=lambda r: (r["nickname"].lower(), r["id"]))
 
 
-def mastery_rows(db: Session, classroom_id: int) -> dict[int, dict[str, tuple[str, float]]]:
+def mastery_rows(db: Session, classroom_id: int, members: list[int] | None = None
+                 ) -> dict[int, dict[str, tuple[str, float]]]:
     """{learner id: {concept: (level, score)}} for the class's learners, from their Mastery rows."""
     out: dict[int, dict[str, tuple[str, float]]] = defaultdict(dict)
     for learner_id, concept, level, score in _read(db, 
             select(Mastery.learner_id, Mastery.concept, Mastery.level, Mastery.score)
-            .where(Mastery.learner_id.in_(_members(classroom_id)))):
+            .where(_in_class(Mastery.learner_id, classroom_id, members))):
         out[learner_id][concept] = (level, score)
     return out
 
@@ -365,15 +372,15 @@ def wrong_answers(rows) -> dict[str, list[tuple[str | None, str | None, int]]]:
             for key, c in counts.items()}
 
 
-def item_analysis(db: Session, bank: Bank, classroom_id: int, track: str,
-                  from_attempts: bool = False) -> list[dict[str, Any]]:
+def item_analysis(db: Session, bank: Bank, classroom_id: int, track: str, from_attempts: bool = False,
+                  members: list[int] | None = None) -> list[dict[str, Any]]:
     """Every question the class answered, hardest (lowest facility) first, with its most-chosen wrong answer.
     from_attempts: computed from the attempts, not the summaries (what the summaries must equal; the benchmark)."""
     if from_attempts:
         stats = item_statistics(learner_items_from_attempts(db, classroom_id))
         wrong = wrong_answers(wrong_answer_rows_from_attempts(db, classroom_id))
     else:
-        learner_ids = _member_ids(db, classroom_id)
+        learner_ids = _member_ids(db, classroom_id) if members is None else members
         stats = class_item_statistics(db, classroom_id, learner_ids)
         wrong = wrong_answers(_wrong_per_question(db, learner_ids))
     out = []
@@ -394,12 +401,13 @@ def item_analysis(db: Session, bank: Bank, classroom_id: int, track: str,
 
 # ---- misconceptions, who is stuck, activity, chat topics -----------------------------------------------------------
 
-def misconception_map(db: Session, bank: Bank, classroom_id: int, track: str,
-                      from_attempts: bool = False) -> dict[str, Any]:
+def misconception_map(db: Session, bank: Bank, classroom_id: int, track: str, from_attempts: bool = False,
+                      members: list[int] | None = None) -> dict[str, Any]:
     """The class's most widespread misconceptions, and how often each learner showed each one."""
     counts: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
     for learner_id, _, _, misconception, n in (wrong_answer_rows_from_attempts(db, classroom_id) if from_attempts
-                                               else _misconceptions_per_learner(db, _member_ids(db, classroom_id))):
+                                               else _misconceptions_per_learner(
+                                                   db, _member_ids(db, classroom_id) if members is None else members)):
         if misconception is not None:
             counts[misconception][learner_id] += n
     ranked = sorted(counts, key=lambda m: (-len(counts[m]), -sum(counts[m].values()), m))[:TOP_MISCONCEPTIONS]
@@ -409,13 +417,14 @@ def misconception_map(db: Session, bank: Bank, classroom_id: int, track: str,
             "counts": {m: dict(counts[m]) for m in ranked}, "max": top}
 
 
-def stuck_now(db: Session, classroom_id: int, now: datetime) -> list[dict[str, Any]]:
+def stuck_now(db: Session, classroom_id: int, now: datetime, members: list[int] | None = None
+              ) -> list[dict[str, Any]]:
     """Learners whose last session (attempts less than SESSION_GAP apart), within STUCK_WITHIN of now, ends with
     STUCK_STREAK or more wrong answers in a row; the longest streak first."""
     recent = (select(Attempt.learner_id, Attempt.correct, Attempt.created_at, Attempt.concept,
                      func.row_number().over(partition_by=Attempt.learner_id,
                                             order_by=(Attempt.created_at.desc(), Attempt.id.desc())).label("n"))
-              .where(Attempt.learner_id.in_(_members(classroom_id)), Attempt.created_at >= now - STUCK_WITHIN)
+              .where(_in_class(Attempt.learner_id, classroom_id, members), Attempt.created_at >= now - STUCK_WITHIN)
               .subquery())
     last: dict[int, list[tuple[bool, datetime, str]]] = defaultdict(list)
     for learner_id, correct, at, concept in _read(db, 
@@ -437,12 +446,13 @@ def stuck_now(db: Session, classroom_id: int, now: datetime) -> list[dict[str, A
     return stuck
 
 
-def activity(db: Session, classroom_id: int, now: datetime, days: int = ACTIVITY_DAYS) -> dict[str, list]:
+def activity(db: Session, classroom_id: int, now: datetime, days: int = ACTIVITY_DAYS,
+             members: list[int] | None = None) -> dict[str, list]:
     """Answers and right answers per day over the last `days` days (UTC), every day listed, oldest first."""
     start = now.date() - timedelta(days=days - 1)
     day = func.date(Attempt.created_at)
     rows = _read(db, select(day, func.count(), func.sum(case((Attempt.correct, 1), else_=0)))
-                      .where(Attempt.learner_id.in_(_members(classroom_id)),
+                      .where(_in_class(Attempt.learner_id, classroom_id, members),
                              Attempt.created_at >= datetime.combine(start, datetime.min.time(), now.tzinfo))
                       .group_by(day))
     by_day = {(d if isinstance(d, date) else date.fromisoformat(str(d))): (int(n), int(r or 0)) for d, n, r in rows}
@@ -451,11 +461,12 @@ def activity(db: Session, classroom_id: int, now: datetime, days: int = ACTIVITY
             "correct": [by_day.get(d, (0, 0))[1] for d in dates]}
 
 
-def chat_topics(db: Session, classroom_id: int, titles: dict[str, str]) -> list[dict[str, Any]]:
+def chat_topics(db: Session, classroom_id: int, titles: dict[str, str], members: list[int] | None = None
+                ) -> list[dict[str, Any]]:
     """What the class asks the chat about: topics with how many questions and how many learners asked (never the
     words: only the recognised topic is ever stored)."""
     rows = _read(db, select(ChatTopic.topic, func.count(), func.count(func.distinct(ChatTopic.learner_id)))
-                      .where(ChatTopic.learner_id.in_(_members(classroom_id)), ChatTopic.topic.is_not(None))
+                      .where(_in_class(ChatTopic.learner_id, classroom_id, members), ChatTopic.topic.is_not(None))
                       .group_by(ChatTopic.topic)
                       .order_by(func.count().desc(), ChatTopic.topic).limit(TOP_TOPICS))
     return [{"topic": t, "title": titles.get(t, t), "questions": int(n), "learners": int(k)} for t, n, k in rows]
@@ -499,12 +510,13 @@ def set_assignments(db: Session, bank: Bank, teacher: Account, classroom_id: int
     return list(concepts)
 
 
-def assignment_progress(db: Session, classroom_id: int, concepts: list[str]) -> dict[str, int]:
+def assignment_progress(db: Session, classroom_id: int, concepts: list[str], members: list[int] | None = None
+                        ) -> dict[str, int]:
     """How many of the class's learners finished each assigned lesson."""
     if not concepts:
         return {}
     rows = _read(db, select(LessonProgress.concept, func.count())
-                      .where(LessonProgress.learner_id.in_(_members(classroom_id)),
+                      .where(_in_class(LessonProgress.learner_id, classroom_id, members),
                              LessonProgress.concept.in_(concepts), LessonProgress.completed.is_(True))
                       .group_by(LessonProgress.concept))
     done = {c: int(n) for c, n in rows}
@@ -523,9 +535,10 @@ def overview(db: Session, bank: Bank, classroom: Classroom, *, sort: str = "name
     concepts = list(titles)
     learners = roster(db, classroom.id)
     names = {r["id"]: r["nickname"] for r in learners}
-    rows = mastery_rows(db, classroom.id)
-    items = item_analysis(db, bank, classroom.id, track, from_attempts)
-    stuck = [{**s, "nickname": names.get(s["learner_id"], "?")} for s in stuck_now(db, classroom.id, now)]
+    members = sorted(names)  # every panel reads `learner_id IN (<these>)`: no membership subquery per panel
+    rows = mastery_rows(db, classroom.id, members)
+    items = item_analysis(db, bank, classroom.id, track, from_attempts, members)
+    stuck = [{**s, "nickname": names.get(s["learner_id"], "?")} for s in stuck_now(db, classroom.id, now, members)]
     assigned = assignments_for_class(db, classroom.id)
     return {
         "classroom": classroom, "track": track, "concepts": concepts, "titles": titles, "learners": learners,
@@ -533,11 +546,11 @@ def overview(db: Session, bank: Bank, classroom: Classroom, *, sort: str = "name
         "grid": grid(learners, rows, concepts, sort, descending), "sort": sort, "descending": descending,
         "distribution": distribution(rows, [r["id"] for r in learners], concepts),
         "questions": items, "hardest": [i for i in items if i["facility"] < 1][:HARDEST],
-        "misconceptions": misconception_map(db, bank, classroom.id, track, from_attempts),
-        "stuck": stuck, "activity": activity(db, classroom.id, now),
-        "topics": chat_topics(db, classroom.id, titles),
+        "misconceptions": misconception_map(db, bank, classroom.id, track, from_attempts, members),
+        "stuck": stuck, "activity": activity(db, classroom.id, now, members=members),
+        "topics": chat_topics(db, classroom.id, titles, members),
         "assignments": [{"concept": c, "title": titles.get(c, c), "done": n}
-                        for c, n in assignment_progress(db, classroom.id, assigned).items()],
+                        for c, n in assignment_progress(db, classroom.id, assigned, members).items()],
         "now": now,
     }
 
