@@ -110,15 +110,34 @@ def noisy_small(n_train=30, n_val=300, noise=0.35, flip=0.1, seed=0):
     return X[:n_train], y_train, X[n_train:], y[n_train:]
 
 
+# Each class of photo comes in three looks (a cat sitting, lying, jumping): common, less common and rare.
+LOOK_SHARES = (3 / 6, 2 / 6, 1 / 6)
+
+
+def _photos(n, noise, rng):
+    """n two-feature 'photos' of two classes. Each class comes in the looks of LOOK_SHARES, placed around a ring of
+    radius 1.5 alternating with the other class's looks, so the boundary between the classes bends six times.
+    Labels alternate 0, 1, 0, 1. A learner must see every look of a class to place the boundary around it; 5 photos
+    of a class miss the rare look about 2 times in 5 (and often show it only once), 50 photos almost never do.
+    """
+    y = np.arange(n) % 2
+    looks = len(LOOK_SHARES)
+    look = rng.choice(looks, size=n, p=LOOK_SHARES)
+    angle = 2 * np.pi * (2 * look + y) / (2 * looks)
+    return 1.5 * np.c_[np.cos(angle), np.sin(angle)] + rng.normal(scale=noise, size=(n, 2)), y
+
+
 def few_vs_many(few=5, many=50, n_test=200, seed=0):
     """The same two-class problem with `few` and with `many` examples per class, and one shared test set.
 
+    Each class comes in a common, a less common and a rare look around a ring (see _photos); with few examples the rare
+    look is often missing or shown once, so the network guesses where that part of the boundary goes.
     Returns {"few": (X, y), "many": (X, y), "test": (X, y)}; the many set contains the few set, so only the count differs.
     """
     few = _check_count("few", few, 1)
     many = _check_count("many", many, few)
     n_test = _check_count("n_test", n_test, 2)
-    X, y = moons(2 * many + n_test, noise=0.25, seed=seed)
+    X, y = _photos(2 * many + n_test, 0.35, np.random.default_rng(seed))
     X_pool, y_pool = X[: 2 * many], y[: 2 * many]
     pick = np.r_[np.flatnonzero(y_pool == 0)[:few], np.flatnonzero(y_pool == 1)[:few]]
     return {"few": (X_pool[pick], y_pool[pick]), "many": (X_pool, y_pool), "test": (X[2 * many:], y[2 * many:])}
@@ -130,8 +149,9 @@ GROUPS = ("same lighting", "different lighting")
 def shifted(n_train=200, n_test=200, shift=1.5, seed=0):
     """Train on photos taken in one light, test on half the same light and half a different light.
 
-    'Different lighting' moves every test point of that group by `shift` towards class 1's centre, the way a
-    brighter photo moves every pixel value the same way; class-0 points drift across the boundary the network learnt.
+    The photos are the three-looks-per-class ring of few_vs_many. 'Different lighting' adds `shift` to the first
+    feature (brightness) of every test photo in that group, the way a brighter photo moves every pixel value the same
+    way; the whole ring slides sideways, so many photos land where the network learnt the other class.
     Returns (X_train, y_train, X_test, y_test, group_test) where group_test: (n_test,) is 0 for 'same lighting' and
     1 for 'different lighting' (names in GROUPS).
     """
@@ -139,12 +159,11 @@ def shifted(n_train=200, n_test=200, shift=1.5, seed=0):
     n_test = _check_count("n_test", n_test, 2)
     if not isinstance(shift, (int, float)) or not 0 <= shift <= 10:
         raise ValueError(f"shift must be a number between 0 and 10, got {shift!r}")
-    X, y = blobs(n_train + n_test, centers=2, spread=0.8, seed=seed, radius=1.5)
+    X, y = _photos(n_train + n_test, 0.35, np.random.default_rng(seed))
     X_test, y_test = X[n_train:].copy(), y[n_train:]
     # Labels alternate 0, 1, 0, 1, so pairs of points go to alternating groups to give each group both classes.
     group = (np.arange(n_test) // 2) % 2
-    towards = X[:n_train][y[:n_train] == 1].mean(axis=0) - X[:n_train][y[:n_train] == 0].mean(axis=0)
-    X_test[group == 1] += shift * towards / np.linalg.norm(towards)
+    X_test[group == 1, 0] += shift
     return X[:n_train], y[:n_train], X_test, y_test, group
 
 

@@ -227,3 +227,9 @@ def test_bias_lab_shows_who_the_model_fails(open_page):
         values = [float(v) for v in bars.evaluate_all("els => els.map(e => e.dataset.value)")]
         assert values == pytest.approx([g["accuracy"] for g in result["groups"]])
     expect(shown(page, "lesson")).to_contain_text("different-light photos")
+    # The few-vs-many sentence quotes the engine's same-light numbers, and says why few is worse only when it is.
+    few, many = (r["groups"][0]["accuracy"] for r in expected["results"][:2])
+    expect(shown(page, "lesson")).to_contain_text(
+        f"10 training photos got {round(100 * few)}% right and 100 got {round(100 * many)}%")
+    assert few < many
+    expect(shown(page, "lesson")).to_contain_text("a few photos can miss a kind of photo")

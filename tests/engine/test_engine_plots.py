@@ -89,7 +89,7 @@ def test_group_accuracy_shows_the_lighting_drop():
     assert same >= 90 and different < same - 10
     _, description = render("group-accuracy", scenario="few-vs-many")
     few, many = map(int, re.findall(r"(\d+)% for", description))
-    assert many >= few
+    assert many >= 90 and many - few >= 8           # seed 0: 84% vs 98%; class 0's 5 miss its rare look
 
 
 @pytest.mark.parametrize("name,params,message", [

@@ -41,7 +41,11 @@
       var byId = {};
       r.results.forEach(function (res) { byId[res.id] = res; });
       var drop = function (res) { return res.groups[0].accuracy - res.groups[1].accuracy; };
-      D.q(root, "lesson").textContent = "Trained in one light, the network with 50 per class drops from " +
+      var few = byId.few.groups[0].accuracy, many = byId.many.groups[0].accuracy;
+      D.q(root, "lesson").textContent = "In the same light, " + byId.few.examples + " training photos got " +
+        D.pct(few) + " right and " + byId.many.examples + " got " + D.pct(many) +
+        (few < many ? ": a few photos can miss a kind of photo, so the network guesses there. " : ". ") +
+        "Trained in one light, the network with 50 per class drops from " +
         D.pct(byId.many.groups[0].accuracy) + " to " + D.pct(byId.many.groups[1].accuracy) +
         " when the light changes: it fails the photos it never saw anything like. With mixed lighting in its training photos it gets " +
         D.pct(byId.varied.groups[1].accuracy) + " of the different-light photos right" +
