@@ -319,12 +319,13 @@ def record_run(db: Session, learner: Learner | None, result: dict[str, Any]) -> 
 
 def catalogue(bank: Bank, track: str | None) -> list[dict[str, Any]]:
     """The activities page for a track: the on-screen role-play first, then the bank's unplugged activities
-    (the bank's own human-backpropagation entries for 9-12 and 13+ are this role-play, so they are not repeated)."""
+    (the bank's own human-backpropagation entries, "human-backprop-<track>", are this role-play, so they are not
+    repeated)."""
     track = known_track(track)
     entries = [{"id": ACTIVITY_ID, "title": TITLES[track], "summary": INTROS[track], "roleplay": True,
                 "minutes": None, "steps": [], "materials": [], "talk_about": [], "demo": None}]
     for activity in bank.activities_for(track):
-        if activity.id in BANK_ACTIVITY.values():
+        if activity.id in BANK_ACTIVITY.values() or activity.id.startswith(ACTIVITY_ID + "-"):
             continue
         entries.append({"id": activity.id, "title": activity.title, "summary": activity.summary, "roleplay": False,
                         "minutes": activity.minutes, "steps": list(activity.steps),
