@@ -70,9 +70,10 @@ def main() -> None:
           f"HTTP+DB / service = {http_p50 / service_p50:.1f}x")
 
     start = time.perf_counter()
-    trained = rec.train_recogniser(content.chat.training, list(content.concept_ids))
+    trained = rec.train_for_bank(content)
     seconds = time.perf_counter() - start
-    print(f"training (validation run + final run): {seconds:.1f} s on {trained.metrics['training_examples']} examples; "
+    folds, nets = rec.TRAINING_CONFIG["folds"], len(rec.TRAINING_CONFIG["seeds"])
+    print(f"training ({folds} out-of-fold runs + final run, {nets} network(s) each): {seconds:.1f} s on {trained.metrics['training_examples']} examples; "
           f"{seconds / trained.metrics['training_examples'] * 1000:.2f} ms per example")
 
 

@@ -6,14 +6,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from engine import Network
 from tutor import recogniser as rec
 
-# The target is 0.90 for both. Measured with `tutor chat eval` on the bank of this commit (524 training
-# questions, 135 held-out, 34 off-topic): held-out top-1 0.770, off-topic "not sure" 0.853. The FLOORs guard
-# against regressions; raise them (and drop the xfail markers) as the bank's question sets grow.
+# The target is 0.90 for both. Measured with `tutor chat eval` on the bank of this commit (646 training
+# questions, 135 held-out, 34 off-topic): held-out top-1 0.785 (best guess right 0.852), off-topic "not sure" 0.971.
+# Settings were chosen by 5-fold cross-validation over the training questions (`tutor chat cv --set folds=5`), not on
+# these sets. The FLOORs guard against regressions; raise them as the bank's question sets grow.
 TARGET = 0.90
-FLOOR = 0.72
-OFF_TOPIC_FLOOR = 0.80
+FLOOR = 0.77
+OFF_TOPIC_FLOOR = 0.90
 
 
 @pytest.fixture(scope="module")
@@ -27,33 +29,44 @@ def evaluation(shipped, content_bank):
 
 
 def test_shipped_weights_match_the_banks_training_questions(shipped, content_bank):
-    assert shipped.hash == rec.training_hash(content_bank.chat.training), (
+    assert shipped.hash == rec.bank_hash(content_bank), (
         "the chat questions (or the recogniser's settings) changed since tutor/data/recogniser.json was trained: "
         "run `tutor chat train` and commit the new weights")
     assert shipped.topics == list(content_bank.concept_ids)
-    assert shipped.net.sizes == [rec.FEATURE_CONFIG["buckets"], rec.TRAINING_CONFIG["hidden"], len(shipped.topics) + 1]
-    assert shipped.net.activations == ["relu", "softmax"]
+    assert len(shipped.nets) == len(rec.TRAINING_CONFIG["seeds"])
+    for net in shipped.nets:
+        assert net.sizes == [rec.FEATURE_CONFIG["buckets"], rec.TRAINING_CONFIG["hidden"], len(shipped.topics) + 1]
+        assert net.activations == ["relu", "softmax"]
 
 
 def test_retraining_reproduces_the_shipped_weights(shipped, content_bank):
-    again = rec.train_recogniser(content_bank.chat.training, list(content_bank.concept_ids))
+    again = rec.train_for_bank(content_bank)
     assert again.threshold == shipped.threshold
-    for (W1, b1), (W2, b2) in zip(again.net.params, shipped.net.params):
-        np.testing.assert_allclose(W1, W2, atol=1e-5)
-        np.testing.assert_allclose(b1, b2, atol=1e-5)
+    assert again.lexicon.counts == shipped.lexicon.counts
+    assert again.lexicon.topic_words == shipped.lexicon.topic_words
+    np.testing.assert_allclose(again.lexicon.idf, shipped.lexicon.idf, atol=1e-5)
+    assert len(again.nets) == len(shipped.nets)
+    for net_a, net_b in zip(again.nets, shipped.nets):
+        for (W1, b1), (W2, b2) in zip(net_a.params, net_b.params):
+            np.testing.assert_allclose(W1, W2, atol=1e-5)
+            np.testing.assert_allclose(b1, b2, atol=1e-5)
 
 
 def test_training_is_deterministic_and_uses_the_engine(content_bank):
-    small = dict(rec.TRAINING_CONFIG, epochs=2)
+    small = dict(rec.TRAINING_CONFIG, epochs=2, folds=2, seeds=[0, 1], bank_texts=0)
     a = rec.train_recogniser(content_bank.chat.training, config=small)
     b = rec.train_recogniser(content_bank.chat.training, config=small)
-    for (Wa, ba), (Wb, bb) in zip(a.net.params, b.net.params):
-        assert np.array_equal(Wa, Wb) and np.array_equal(ba, bb)
+    assert len(a.nets) == 2 and all(isinstance(net, Network) for net in a.nets)
+    for net_a, net_b in zip(a.nets, b.nets):
+        for (Wa, ba), (Wb, bb) in zip(net_a.params, net_b.params):
+            assert np.array_equal(Wa, Wb) and np.array_equal(ba, bb)
+    assert not np.array_equal(a.nets[0].params[0][0], a.nets[1].params[0][0])  # different seeds, different nets
     assert a.threshold == b.threshold
 
 
 def test_off_topic_evaluation_set_is_never_trained_on(content_bank):
-    texts, _ = rec.training_examples(content_bank.chat.training, list(content_bank.concept_ids))
+    extra = rec.bank_texts(content_bank)
+    texts, _ = rec.training_examples(content_bank.chat.training, list(content_bank.concept_ids), extra=extra)
     trained = {rec.normalise(t) for t in texts} | {rec.normalise(q) for q in rec.OTHER_QUESTIONS}
     for question in content_bank.chat.off_topic:
         assert rec.normalise(question) not in trained, question
@@ -61,13 +74,12 @@ def test_off_topic_evaluation_set_is_never_trained_on(content_bank):
     # with a very short held-out one (e.g. "node" from "what is a node in a network" and "node??").
     written = {rec.normalise(q) for qs in content_bank.chat.training.values() for q in qs}
     written |= {rec.normalise(q) for q in rec.OTHER_QUESTIONS}
+    written |= {rec.normalise(q) for qs in extra.values() for q in qs}
     for questions in content_bank.chat.held_out.values():
         for question in questions:
             assert rec.normalise(question) not in written, question
 
 
-@pytest.mark.xfail(strict=True, reason="measured 0.853 (29 of 34): 'what time is it', 'i like pizza', 'lol'... "
-                                      "are given a topic; needs more varied 'other' and training questions")
 def test_off_topic_questions_get_the_not_sure_reply(evaluation):
     assert evaluation["off_topic_not_sure"] >= TARGET, evaluation["off_topic_claimed"]
 
@@ -76,8 +88,8 @@ def test_off_topic_not_sure_rate_does_not_fall_below_todays_level(evaluation):
     assert evaluation["off_topic_not_sure"] >= OFF_TOPIC_FLOOR, evaluation["off_topic_claimed"]
 
 
-@pytest.mark.xfail(strict=True, reason="held-out top-1 accuracy measured 0.770 (104 of 135) with about 35 training "
-                                      "questions per concept; the bank needs more varied questions to reach 0.90")
+@pytest.mark.xfail(strict=True, reason="held-out top-1 accuracy measured 0.785 (best guess right 0.852) with about 43 "
+                                      "training questions per concept; 5-fold cross-validated 0.74: needs more varied questions")
 def test_held_out_top1_accuracy_reaches_the_target(evaluation):
     assert evaluation["held_out_accuracy"] >= TARGET
 
@@ -144,3 +156,73 @@ def test_shipped_recogniser_is_loaded_once_per_file_version(tmp_path, shipped):
     stat = os.stat(path)
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
     assert rec.shipped(path) is not first
+
+
+# ---------------------------------------------------------------- reading a message
+
+
+@pytest.fixture(scope="module")
+def lexicon():
+    return rec.Lexicon.build(["what is a weight", "why does it go backwards", "what is a neuron",
+                              "how does backpropagation work", "what is the learning rate"],
+                             ["hi there", "i am hungry"], rec.FEATURE_CONFIG)
+
+
+def test_slang_and_repeated_letters_are_read_as_words(lexicon):
+    assert [w for _, w in lexicon.words("wat r u")] == ["what", "are", "you"]
+    assert [w for _, w in lexicon.words("whyyy does it go backwards")] == ["why", "does", "it", "go", "backwards"]
+    assert [w for _, w in lexicon.words("I dunno what's a neuron")] == ["i", "do", "not", "know", "what", "is", "a",
+                                                                         "neuron"]
+    # every word read keeps the index of the word typed, so explanations can name what the child wrote
+    assert [i for i, _ in lexicon.words("dunno neuron")] == [0, 0, 0, 1]
+
+
+def test_misspelt_words_are_corrected_to_the_nearest_training_word(lexicon):
+    assert lexicon.read_word("wieght") == ("weight",)  # swapped letters: distance 1
+    assert lexicon.read_word("backwords") == ("backwards",)
+    assert lexicon.read_word("nueron") == ("neuron",)
+    assert lexicon.read_word("backpropogation") == ("backpropagation",)
+    assert lexicon.read_word("lerning") == ("learning",)
+    assert lexicon.read_word("pizza") == ("pizza",)  # nothing close: kept as typed
+    assert lexicon.read_word("wat") == ("what",)  # slang first
+    assert lexicon.read_word("ab") == ("ab",)  # too short to correct
+
+
+def test_the_known_word_rule_needs_a_concept_word(lexicon):
+    assert lexicon.knows("wats a wieght")
+    assert not lexicon.knows("i am hungry")  # only stop words and everyday words
+    assert not lexicon.knows("asdfgh")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="abcde", max_size=8), st.text(alphabet="abcde", max_size=8))
+def test_edit_distance_is_a_symmetric_bounded_distance(a, b):
+    d = rec.edit_distance(a, b, 2)
+    assert d == rec.edit_distance(b, a, 2)
+    assert (d == 0) == (a == b)
+    assert 0 <= d <= 3
+    if len(a) == len(b) and sum(x != y for x, y in zip(a, b)) == 1:
+        assert d == 1
+
+
+def test_bank_texts_are_lesson_sentences_per_concept(content_bank):
+    texts = rec.bank_texts(content_bank)
+    assert set(texts) == set(content_bank.concept_ids)
+    lesson = content_bank.lesson("loss", "ages-5-8")
+    assert lesson.title in texts["loss"]  # "How Far Off?"
+    assert lesson.misconceptions[0].myth in texts["loss"]
+    assert all(len(rec.normalise(s).split()) >= 2 for qs in texts.values() for s in qs)
+
+
+def test_a_message_with_no_known_word_is_not_answered(shipped):
+    found = shipped.recognise("qqqq zzzxx")
+    assert found.topic is None and not found.known
+
+
+def test_cross_validation_only_uses_training_questions(content_bank):
+    small = dict(rec.TRAINING_CONFIG, epochs=1, folds=2, seeds=[0], bank_texts=0)
+    training = {c: list(qs[:6]) for c, qs in content_bank.chat.training.items()}
+    result = rec.cross_validate(training, list(content_bank.concept_ids), small)
+    assert result["questions"] == sum(len(qs) for qs in training.values())
+    assert result["other_questions"] == len(rec.OTHER_QUESTIONS)
+    assert 0.0 <= result["accuracy"] <= result["top1_ranking"] <= 1.0
