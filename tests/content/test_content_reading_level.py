@@ -38,3 +38,14 @@ def test_lessons_read_at_their_track_level(bank, track):
     too_hard = [(g, cid) for g, cid in measured if g > MAX_GRADE[track]]
     worst = ", ".join(f"{cid} {g:.1f}" for g, cid in measured[:5])
     assert not too_hard, f"{track}: over grade {MAX_GRADE[track]}: {too_hard}; hardest lessons: {worst}"
+
+
+@pytest.mark.parametrize("track", TRACK_IDS)
+def test_activities_read_at_their_youngest_tracks_level(bank, track):
+    # An activity written for several tracks must suit the youngest of them.
+    order = list(TRACK_IDS)
+    mine = [a for a in bank.activities if min(a.tracks, key=order.index) == track]
+    prose = {a.id: " ".join([a.summary, *a.steps, *a.talk_about]) for a in mine}
+    too_hard = sorted((round(textstat.flesch_kincaid_grade(text), 1), aid) for aid, text in prose.items()
+                      if textstat.flesch_kincaid_grade(text) > MAX_GRADE[track])
+    assert not too_hard, f"{track}: activities over grade {MAX_GRADE[track]}: {too_hard}"

@@ -23,7 +23,7 @@ SENTENCE_COUNT = {"ages-5-8": 3, "ages-9-12": 6, "ages-13-plus": 8}
 LEARNING_RATE = 1.0
 MAX_EPOCHS = 10  # the perceptron stops earlier, as soon as one pass through the sentences has no mistakes
 MAX_SEED = 1_000_000
-BANK_ACTIVITY = {"ages-5-8": None, "ages-9-12": "human-backprop-9-12", "ages-13-plus": "human-backprop-13-plus"}
+BANK_ACTIVITY = {"ages-5-8": "human-backprop-5-8", "ages-9-12": "human-backprop-9-12", "ages-13-plus": "human-backprop-13-plus"}
 
 # ---- phrase tables (reviewed words only; no numbers) -----------------------------------------------------------
 
@@ -124,17 +124,6 @@ STEPS = {
         ],
     },
 }
-
-# The bank's 9-12 questions were written for a three-sentence version; this one is reworded for any number.
-TALK_ABOUT_REWORDED = {
-    "Why test with new sentences instead of the same three?":
-        "Why test your rule with new sentences, not the ones you practised on?",
-}
-
-TALK_ABOUT_5_8 = [
-    "Which clue helped you most?",
-    "How did hearing wrong help you get better?",
-]
 
 ENCOURAGEMENT = {  # the gentle track never shows a red cross
     "right": ["Yes! Great listening! ⭐", "You got it! ⭐", "Super robot! ⭐"],
@@ -241,9 +230,8 @@ def page(track: str | None, seed: int = 0, bank: Bank | None = None) -> dict[str
     content bank's talk-about questions and concepts for the track's activity when the bank has one."""
     data = roleplay(track, seed)
     track = data["track"]
-    activity = bank.activity(BANK_ACTIVITY[track]) if bank is not None and BANK_ACTIVITY[track] else None
-    data["talk_about"] = ([TALK_ABOUT_REWORDED.get(q, q) for q in activity.talk_about] if activity
-                          else list(TALK_ABOUT_5_8))
+    activity = bank.activity(BANK_ACTIVITY[track]) if bank is not None else None
+    data["talk_about"] = list(activity.talk_about) if activity else []
     data["concepts"] = list(activity.concepts) if activity else ["backpropagation", "weights-and-biases"]
     data["minutes"] = activity.minutes if activity else 15
     data.update({
