@@ -621,7 +621,8 @@ async def cache_over_http(server: Server, plots: list[str], class_size: int) -> 
         first_ms = srv[0] * 1000 if srv else float("nan")
         slow = sum(1 for s in srv if s > max(0.02, srv[0] / 4)) if srv else 0
         out.append(f"  {name:16s} first {first_ms:8.1f} ms (server)   the other {class_size - 1}: server p50 "
-                   f"{pct(srv[1:], 50):6.2f} ms, p99 {pct(srv[1:], 99):6.2f} ms; requests that rendered: {slow}")
+                   f"{pct(srv[1:], 50):6.2f} ms, p99 {pct(srv[1:], 99):6.2f} ms; slower than a quarter of the first: {slow} "
+                   f"(renders, at most one per worker, or waits for a busy CPU)")
         for learner in learners:
             learner.conn.close()
     return out
