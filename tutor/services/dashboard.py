@@ -1,12 +1,14 @@
 """A class's progress for its teacher: the mastery grid, item analysis, misconceptions, who is stuck now, activity,
 what the class asks the chat about, one learner's history, CSV exports, and the lessons the class was asked to do.
 
-Each panel is one query for the class's learners (memberships). The item analysis and the misconception map read two
-small summaries of the attempts, a row per learner and question (learner_item_stats) and per learner, question and
-wrong answer (learner_wrong_answers), kept in step with the attempts in the transaction that stores each one (see
-tutor/models.py): a class reads a few thousand such rows however many attempts it has. "Stuck now" and the activity
-plot read only recent attempts, through the index ix_attempts_learner_time (learner, time, correct). Python only
-reshapes the aggregated rows.
+The overview reads the roster once and gives every panel the class's learner ids (`learner_id IN (<ids>)`). The item
+analysis and the misconception map read two small summaries of the attempts, a row per learner and question
+(learner_item_stats) and per learner, question and wrong answer (learner_wrong_answers), kept in step with the
+attempts in the transaction that stores each one (see tutor/models.py); the database aggregates them to a row per
+learner (the ranking for D), per question and per misconception, so about a hundred rows reach Python however many
+attempts the class has. "Stuck now" and the activity plot read only recent attempts (the last 7 and 28 days), through
+the index ix_attempts_learner_time (learner, time, correct). `from_attempts=True` computes the same panels from the
+attempts themselves: what the summaries must equal (tests/tutor/test_item_stats.py) and the benchmark's baseline.
 
 The statistics, as the dashboard's legend explains them:
 - facility: the share of learners whose FIRST attempt at a question was right (retries after seeing the solution
