@@ -167,7 +167,7 @@
     if (busy) { return; }
     busy = true;
     showError("");
-    sendButton.disabled = true;
+    sendButton.setAttribute("aria-disabled", "true");  // not disabled: the focus stays on it while the tutor thinks
     statusBox.textContent = "The tutor is thinking\u2026";
     addLearnerBubble(text);
     input.value = "";
@@ -180,7 +180,7 @@
       showError(error.message || "Something went wrong. Please try again.");
     }).then(function () {
       busy = false;
-      sendButton.disabled = false;
+      sendButton.removeAttribute("aria-disabled");
     });
   }
 

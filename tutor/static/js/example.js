@@ -151,9 +151,10 @@
     var status = root.querySelector('[data-part="status"]');
     button.hidden = false;
     button.addEventListener("click", function () {
+      if (root.classList.contains("busy")) { return; }
       var seed = newSeed(parseInt(root.getAttribute("data-seed"), 10));
       root.classList.add("busy");
-      button.disabled = true;
+      button.setAttribute("aria-disabled", "true");  // not disabled: the focus stays on the button
       status.textContent = "Asking the network for new numbers…";
       window.tutorApi("GET", query(root, seed)).then(function (data) {
         render(root, data);
@@ -162,7 +163,7 @@
         status.textContent = "Could not get new numbers: " + error.message;
       }).then(function () {
         root.classList.remove("busy");
-        button.disabled = false;
+        button.removeAttribute("aria-disabled");
       });
     });
     setUpStepper(root);

@@ -126,6 +126,7 @@
     body.appendChild(said);
     li.appendChild(body);
     this.list.appendChild(li);
+    return li;
   };
 
   Lesson.prototype.appear = function (li) {
@@ -145,8 +146,15 @@
 
   Lesson.prototype.reply = function (label, action) {
     var self = this;
+    var hadFocus = this.replies.contains(document.activeElement);
     this.replies.hidden = true;
-    this.learnerSays(label);
+    var said = this.learnerSays(label);
+    // While the tutor "types", the focus waits on what the learner just said instead of falling to the top of the
+    // page with the hidden button; the tutor's answer (or the next replies) takes it after.
+    if (hadFocus) {
+      said.setAttribute("tabindex", "-1");
+      said.focus({ preventScroll: true });
+    }
     this.withTyping(function () {
       var focus = action();
       self.renderReplies(true, focus);
@@ -328,7 +336,8 @@
     }
     problem.textContent = "";
     var submit = form.querySelector('button[type="submit"]');
-    submit.disabled = true;
+    if (submit.getAttribute("aria-disabled") === "true") { return; }
+    submit.setAttribute("aria-disabled", "true");  // not disabled: that would drop the focus until the feedback
     var key = this.key;
     this.queue(function () {
       return fetch(self.attemptsUrl, {
@@ -347,7 +356,7 @@
       self.sendProgress(true);
     }, function (error) {
       problem.textContent = error.message;
-    }).then(function () { submit.disabled = false; });
+    }).then(function () { submit.removeAttribute("aria-disabled"); });
   };
 
   Lesson.prototype.showFeedback = function (form, reply) {

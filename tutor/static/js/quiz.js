@@ -131,9 +131,10 @@
     this.root.appendChild(card);
 
     hintButton.addEventListener("click", function () {
+      // aria-disabled, not disabled: a disabled button would drop a keyboard user's focus to the top of the page.
       hintBox.hidden = false;
       hintButton.setAttribute("aria-expanded", "true");
-      hintButton.disabled = true;
+      hintButton.setAttribute("aria-disabled", "true");
     });
     form.addEventListener("submit", function (event) {
       event.preventDefault();
@@ -145,7 +146,7 @@
         return;
       }
       self.sending = true;
-      submit.disabled = true;
+      submit.setAttribute("aria-disabled", "true");  // keeps the focus on it until the feedback takes it
       submit.textContent = "Checking…";
       sendAttempt(self.attemptsUrl, self.key, { item_id: item.id, answer: answer }).then(function (reply) {
         self.answered = true;
@@ -159,7 +160,7 @@
         self.showFeedback(feedback, reply);
       }).catch(function (error) {
         self.sending = false;
-        submit.disabled = false;
+        submit.removeAttribute("aria-disabled");
         submit.textContent = self.gentle ? "Check!" : "Check my answer";
         problem.textContent = error.status ? error.message
           : "The answer could not be sent (no connection?). Press the button again: it will be counted once.";
