@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Error as PlaywrightError
+from viewports import SIZES
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -167,3 +168,28 @@ def axe() -> Callable[..., list[dict]]:
 def check_a11y(axe: Callable[..., list[dict]]) -> Callable[..., list[dict]]:
     """The same helper as ``axe``, under the name the tests may prefer."""
     return axe
+
+
+@pytest.fixture
+def open_page(browser, browser_context_args):
+    """open_page(path, size="desktop", init_script=None): a page in a fresh context of that size, loaded and idle,
+    with `page.errors` collecting uncaught JavaScript errors."""
+    contexts = []
+
+    def open_(path: str, size: str = "desktop", init_script: str | None = None):
+        context = browser.new_context(**{**browser_context_args, **SIZES[size]})
+        if init_script:
+            context.add_init_script(init_script)
+        contexts.append(context)
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.errors = errors  # type: ignore[attr-defined]
+        response = page.goto(path)
+        assert response is not None and response.ok
+        page.wait_for_load_state("networkidle")
+        return page
+
+    yield open_
+    for context in contexts:
+        context.close()

@@ -3,36 +3,13 @@ from __future__ import annotations
 
 import pytest
 from playwright.sync_api import expect
+from viewports import SIZES
 
 from tutor.services import demos as service
 
-SIZES = {
-    "desktop": {"viewport": {"width": 1280, "height": 800}},
-    "phone": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2},
-}
 DEMO_IDS = ["neuron-lab", "playground", "loop-stepper", "lr-explorer", "training-playground", "guess-and-fix",
             "bias-lab"]
 
-
-@pytest.fixture
-def open_page(browser, browser_context_args):
-    contexts = []
-
-    def open_(path: str, size: str = "desktop"):
-        context = browser.new_context(**{**browser_context_args, **SIZES[size]})
-        contexts.append(context)
-        page = context.new_page()
-        errors: list[str] = []
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        page.errors = errors  # type: ignore[attr-defined]
-        response = page.goto(path)
-        assert response is not None and response.ok
-        page.wait_for_load_state("networkidle")
-        return page
-
-    yield open_
-    for context in contexts:
-        context.close()
 
 
 def tab_to(page, selector: str, limit: int = 80):

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pytest
 from playwright.sync_api import expect
+from viewports import SIZES
 
 from content import load_bank
 from engine import examples as engine_examples
 from tutor.services.examples import fmt
-
 
 
 def resolve(engine: dict, path: str):
@@ -19,10 +19,6 @@ def resolve(engine: dict, path: str):
         node = node[int(key)] if isinstance(node, list) else node[key]
     return node
 
-SIZES = {
-    "desktop": {"viewport": {"width": 1280, "height": 800}},
-    "phone": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2},
-}
 # Read-aloud is the browser's own speech synthesis; record what would be spoken instead of making sound.
 RECORD_SPEECH = """
 window.__spoken = [];
@@ -33,26 +29,13 @@ if (window.speechSynthesis) {
 
 
 @pytest.fixture
-def open_lesson(browser, browser_context_args):
-    contexts = []
-
+def open_lesson(open_page):
     def open_(path: str, size: str = "desktop"):
-        context = browser.new_context(**{**browser_context_args, **SIZES[size]})
-        context.add_init_script(RECORD_SPEECH)
-        contexts.append(context)
-        page = context.new_page()
-        errors: list[str] = []
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        page.errors = errors  # type: ignore[attr-defined]
-        response = page.goto(path)
-        assert response is not None and response.ok
-        page.wait_for_load_state("networkidle")
+        page = open_page(path, size, init_script=RECORD_SPEECH)
         expect(page.locator("#quick-replies")).to_be_visible()
         return page
 
-    yield open_
-    for context in contexts:
-        context.close()
+    return open_
 
 
 def reply(page, name: str):

@@ -6,13 +6,10 @@ import re
 
 import pytest
 from playwright.sync_api import expect
+from viewports import SIZES
 
 from tutor.services import roleplay
 
-SIZES = {
-    "desktop": {"viewport": {"width": 1280, "height": 800}},
-    "phone": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2},
-}
 TRACKS = ["ages-5-8", "ages-9-12", "ages-13-plus"]
 FLIP = {"formal": "casual", "casual": "formal"}
 
@@ -22,26 +19,6 @@ def fits_the_width(page) -> bool:
     document with the viewport width the test asked for, not with window.innerWidth."""
     return page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"] + 1
 
-
-@pytest.fixture
-def open_page(browser, browser_context_args):
-    contexts = []
-
-    def open_(path: str, size: str = "desktop"):
-        context = browser.new_context(**{**browser_context_args, **SIZES[size]})
-        contexts.append(context)
-        page = context.new_page()
-        errors: list[str] = []
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        page.errors = errors  # type: ignore[attr-defined]
-        response = page.goto(path)
-        assert response is not None and response.ok
-        page.wait_for_load_state("networkidle")
-        return page
-
-    yield open_
-    for context in contexts:
-        context.close()
 
 
 def sentence(page, i: int):
