@@ -354,3 +354,47 @@ def test_teacher_by_keyboard_creates_a_class_adds_names_and_sorts_the_grid(keybo
     key(page, "Enter")
     expect(grid.locator("th[data-sort-key='total']")).to_have_attribute("aria-sort", "descending")
     expect(header).not_to_have_attribute("aria-sort", re.compile("."))
+
+
+# ---- demos whose buttons wait for the network --------------------------------------------------------------------------
+
+def test_demo_buttons_keep_the_focus_while_they_wait(keyboard_page: Page) -> None:
+    page = keyboard_page
+    # The learning-loop stepper: five stages, then a new round from the server; "Next step" keeps the focus throughout.
+    page.goto("/demos/loop-stepper?track=ages-9-12")
+    stepper = page.locator("[data-demo='loop-stepper']")
+    expect(stepper).to_have_attribute("data-demo-ready", "1")
+    tab_to(page, "[data-demo='loop-stepper'] [data-part='next']")
+    for _ in range(7):
+        key(page, "Enter")
+        expect(stepper.locator("[data-part='next']")).to_be_focused()
+        expect(stepper.locator("[data-part='next']")).not_to_have_attribute("aria-disabled", "true")
+    key(page, "Tab")
+    key(page, "Enter")  # ten rounds at once
+    expect(stepper.locator("[data-part='skip']")).to_be_focused()
+    expect(stepper.locator("[data-part='skip']")).not_to_have_attribute("aria-disabled", "true")
+    assert_focus_shown(page, "ten rounds arrived")
+
+    # Guess and fix: dig spot after spot until the treasure is found; the robot's turn takes the focus, and when its
+    # last round is shown the focus moves to "Play again" instead of being lost with the finished button.
+    page.goto("/demos/guess-and-fix?track=ages-5-8")
+    game = page.locator("[data-demo='guess-and-fix']")
+    expect(game).to_have_attribute("data-demo-ready", "1")
+    robot_go = game.locator("[data-part='robot-go']")
+    tab_to(page, "[data-demo='guess-and-fix'] [data-spot='1']")
+    for spot in range(1, 11):
+        key(page, "Enter")
+        expect(game.locator(f"[data-spot='{spot}']")).to_have_attribute("data-hint", re.compile("."))
+        if robot_go.is_enabled():
+            break
+        key(page, "Tab")
+    expect(robot_go).to_be_focused()
+    key(page, "Enter")
+    robot_next = game.locator("[data-part='robot-next']")
+    expect(robot_next).to_be_focused()
+    for _ in range(60):
+        if robot_next.is_disabled():
+            break
+        key(page, "Enter")
+    expect(game.locator("[data-part='again']")).to_be_focused()
+    assert_focus_shown(page, "the robot's last round")

@@ -79,7 +79,9 @@
       var nearest = Math.max(1, Math.min(10, Math.round(step.guess)));
       spots[nearest - 1].classList.add("robot-here");
       var done = shown >= robot.rounds.length;
+      var hadFocus = document.activeElement === next || document.activeElement === all;
       next.disabled = done; all.disabled = done;
+      if (done && hadFocus) { D.q(root, "again").focus(); }  // the pressed button is finished: not back to the top
       D.q(root, "robot-status").textContent = done
         ? (robot.result.found ? "The robot found the treasure at spot " + robot.treasure + " after " + robot.result.rounds_played + " tries." :
            "The robot is " + D.fmt(robot.result.final_distance, 1) + " spots away after " + robot.result.rounds_played + " tries.")

@@ -14,15 +14,19 @@
     var round = 0, stage = 0, data = null, seed = 0;
     var next = D.q(root, "next"), skip = D.q(root, "skip"), reset = D.q(root, "reset");
 
+    var loading = false;
+    // aria-disabled while a round loads (not disabled): the button a keyboard user pressed keeps the focus.
     function load(r) {
-      [next, skip].forEach(function (b) { b.disabled = true; });
+      loading = true;
+      [next, skip].forEach(function (b) { b.setAttribute("aria-disabled", "true"); });
       return D.post(url, { seed: seed, round: r }).then(function (d) {
         data = d; round = r;
         D.showError(root, null);
         render();
       }, function (e) { D.showError(root, e); }).then(function () {
-        next.disabled = false;
-        skip.disabled = round + 10 > 200;
+        loading = false;
+        next.removeAttribute("aria-disabled");
+        if (round + 10 > 200) { skip.setAttribute("aria-disabled", "true"); } else { skip.removeAttribute("aria-disabled"); }
       });
     }
 
@@ -152,12 +156,15 @@
     }
 
     next.addEventListener("click", function () {
-      if (!data) { return; }
+      if (!data || loading) { return; }
       if (stage < STAGES - 1) { stage += 1; render(); return; }
       stage = 0;
       load(round + 1);
     });
-    skip.addEventListener("click", function () { stage = 4; load(Math.min(200, round + 10)); });
+    skip.addEventListener("click", function () {
+      if (loading || skip.getAttribute("aria-disabled") === "true") { return; }
+      stage = 4; load(Math.min(200, round + 10));
+    });
     reset.addEventListener("click", function () { stage = 0; load(0); });
     load(0);
   });

@@ -164,8 +164,10 @@
         D.showError(root, e);
       }).then(function () {
         busy = false;
+        var hadFocus = document.activeElement === stepButton || document.activeElement === runButton;
         stepButton.disabled = state.diverged;
         runButton.disabled = state.diverged;
+        if (state.diverged && hadFocus) { resetButton.focus(); }  // not lost to the top of the page
         if (running && mine === generation) {
           if (state.epoch >= MAX_EPOCHS) { setRunning(false); status("Stopped after " + MAX_EPOCHS + " epochs."); return; }
           window.setTimeout(function () { tick(CHUNK); }, D.reducedMotion() ? 120 : 0);
