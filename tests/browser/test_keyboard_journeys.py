@@ -130,6 +130,10 @@ def test_learner_by_keyboard_lesson_chat_quiz_and_matching(keyboard_page: Page) 
     page.goto("/")
     key(page, "Tab")
     assert focused_matches(page, "a.skip-link"), "the first Tab reaches the skip link"
+    key(page, "Enter")  # past the menu: the next Tab is in the page's own content
+    expect(page.locator("main")).to_be_focused()
+    key(page, "Tab")
+    assert page.evaluate("() => document.querySelector('main').contains(document.activeElement)")
     tab_to(page, "button.track-button[value='ages-9-12']")
     key(page, "Enter", navigates=True)
     expect(page).to_have_url(re.compile(r"/learn$"))
