@@ -57,7 +57,7 @@ def register(group: click.Group) -> click.Group:
         click.echo(f"Trained in {m['train_seconds']:.1f} s on {m['bank_questions']} bank questions, "
                    f"{m['bank_sentences']} lesson sentences and {m['other_questions']} everyday ones "
                    f"({m['training_examples']} examples with misspelt and short copies); "
-                   f"threshold {recogniser.threshold:.2f}; wrote {path}")
+                   f"threshold {recogniser.threshold:.2f}, 'other' ceiling {recogniser.max_other:.2f}; wrote {path}")
         v = m["validation"]
         click.echo(f"cross-validated on the training questions: {v['accuracy']:.1%} answered right "
                    f"(best guess right {v['top1_ranking']:.1%}), everyday sentences declined {v['other_declined']:.1%}")
@@ -102,7 +102,9 @@ def register(group: click.Group) -> click.Group:
         click.echo(f"{config['folds']}-fold cross-validation over {result['questions']} training questions and "
                    f"{result['other_questions']} everyday sentences ({result['seconds']:.0f} s):")
         click.echo(f"answered right {result['accuracy']:.1%} (best guess right {result['top1_ranking']:.1%}); "
-                   f"everyday sentences declined {result['other_declined']:.1%}; threshold {result['threshold']:.2f}")
+                   f"everyday sentences declined {result['other_declined']:.1%}; threshold {result['threshold']:.2f}, "
+                   f"'other' ceiling {result['max_other']:.2f} (chosen to decline at least "
+                   f"{config['everyday_declined']:.0%} of them)")
         if verbose:
             for miss in result["misses"]:
                 click.echo(f"  {miss['question']!r}: expected {miss['expected']}, best {miss['best']}")

@@ -21,9 +21,12 @@ to length 1.
 The network is `engine.Network([features, hidden, concepts + 1], ["relu", "softmax"])`, a few of them trained from
 different seeds and averaged (`seeds`); the extra output is "other", learned from the everyday sentences in
 OTHER_QUESTIONS, never from the bank's off-topic evaluation set. A message is answered only when its best concept
-beats "other" and the confidence threshold (tuned on out-of-fold predictions of the training questions), and only
-when at least one of its words is a word the concept training texts use (after reading, stop words aside): a message
+beats "other" and the confidence threshold, when "other" itself is below a ceiling (`max_other`: an everyday
+sentence often leaves some probability there even when a concept wins), and only when at least one of its words is a word the concept training texts use (after reading, stop words aside): a message
 made only of words the recogniser has never seen about any concept ("asdfgh", "pizzaaa") gets the honest "not sure".
+The threshold and the ceiling are chosen together on out-of-fold predictions of the training questions and everyday
+sentences: the most training questions answered rightly while at least `everyday_declined` (93%) of the held-back
+everyday sentences are declined.
 
 `tutor chat train` writes the trained weights to tutor/data/recogniser.json; the app only loads that file.
 `tutor chat cv` measures a configuration by stratified k-fold cross-validation over the training questions alone.
@@ -77,7 +80,15 @@ TRAINING_CONFIG: dict[str, Any] = {
     "short_copies": 2,  # copies with most words left out, like the one- or two-word questions children type
     "bank_texts": 1,  # copies of each sentence of the bank's lessons and FAQ questions (0: leave them out)
     "folds": 3,  # out-of-fold predictions for the confidence threshold (`tutor chat cv --set folds=5` to choose settings)
+    # The refusal rule is chosen on out-of-fold predictions to answer (rightly) as many training questions as it can
+    # while still declining at least this share of the held-back everyday sentences (OTHER_QUESTIONS). Training data
+    # only: the bank's off-topic set plays no part.
+    "everyday_declined": 0.93,
 }
+
+# Candidate refusal rules: confidence thresholds x ceilings on the "other" class's probability.
+THRESHOLDS = tuple(float(t) for t in np.round(np.arange(0.05, 0.951, 0.01), 2))  # below 1/16 all would be alike
+OTHER_CEILINGS = (0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 1.0)
 
 # Everyday questions and remarks that are not about how neural networks learn: the "other" class.
 # Written for the recogniser; the bank's off-topic set (content/data/chat/off-topic.yaml) is kept for evaluation.
@@ -516,6 +527,7 @@ def training_hash(training: Mapping[str, Sequence[str]], extra: Mapping[str, Seq
     payload = {"training": {k: list(v) for k, v in sorted(training.items())}, "other": list(OTHER_QUESTIONS),
                "extra": {k: list(v) for k, v in sorted((extra or {}).items())}, "slang": SLANG,
                "stop": sorted(STOP_WORDS), "features": FEATURE_CONFIG, "config": TRAINING_CONFIG,
+               "rules": [THRESHOLDS, OTHER_CEILINGS],
                "version": FORMAT_VERSION}
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode("utf-8")).hexdigest()
 
@@ -554,6 +566,7 @@ class Recogniser:
     lexicon: Lexicon
     config: dict[str, Any] = field(default_factory=lambda: dict(FEATURE_CONFIG))
     metrics: dict[str, Any] = field(default_factory=dict)
+    max_other: float = 1.0  # decline ("unsure") when the "other" class gets more than this
 
     @property
     def net(self) -> Network:
@@ -592,7 +605,7 @@ class Recogniser:
         other = float(p[-1])
         if other >= confidence:
             return Recognition("off-topic", None, confidence, ranked, other, known)
-        if confidence < self.threshold or not known:
+        if confidence < self.threshold or other > self.max_other or not known:
             return Recognition("unsure", None, confidence, ranked, other, known)
         return Recognition("answered", best, confidence, ranked, other, known)
 
@@ -667,6 +680,7 @@ class Recogniser:
             "topics": self.topics,
             "other": OTHER,
             "threshold": self.threshold,
+            "max_other": self.max_other,
             "training_hash": self.hash,
             "features": self.config,
             "activations": list(self.net.activations),
@@ -688,7 +702,7 @@ class Recogniser:
         config = dict(data["features"])
         return cls(nets=nets, topics=list(data["topics"]), threshold=float(data["threshold"]),
                    hash=data["training_hash"], lexicon=Lexicon.from_dict(data["lexicon"], config), config=config,
-                   metrics=dict(data.get("metrics", {})))
+                   metrics=dict(data.get("metrics", {})), max_other=float(data.get("max_other", 1.0)))
 
 
 def _show_unit(unit: str) -> str:
@@ -774,39 +788,51 @@ def out_of_fold(training: Mapping[str, Sequence[str]], topics: Sequence[str],
             "questions": questions}
 
 
-def _declined(p: np.ndarray, known: bool, threshold: float) -> bool:
-    best = p[:-1].max()
-    return bool(p[-1] >= best or best < threshold or not known)
+def _declined(probs: np.ndarray, known: np.ndarray, threshold: float, max_other: float = 1.0) -> np.ndarray:
+    """Which rows of softmax outputs (n, topics + 1) get no topic: "other" wins, the best concept is below the
+    threshold, "other" is above its ceiling, or the message has no concept word."""
+    best = probs[:, :-1].max(axis=1)
+    other = probs[:, -1]
+    return (other >= best) | (best < threshold) | (other > max_other) | ~np.asarray(known, dtype=bool)
 
 
-def _tune_threshold(probs: np.ndarray, labels: np.ndarray, n_topics: int, known: np.ndarray | None = None) -> float:
-    """The confidence threshold with the best balanced score on validation questions: the share of concept
-    questions answered with their concept plus the share of "other" questions declined (so the few everyday
-    sentences count as much as the many concept questions). Ties go to the lower threshold."""
-    known = np.ones(len(labels), dtype=bool) if known is None else known
+def _tune_policy(probs: np.ndarray, labels: np.ndarray, n_topics: int, known: np.ndarray | None = None,
+                 everyday_declined: float = 0.93) -> tuple[float, float]:
+    """The refusal rule (confidence threshold, "other" ceiling) for validation predictions: the most concept
+    questions answered with their own concept among the rules that decline at least `everyday_declined` of the
+    everyday ("other") sentences; ties go to more everyday sentences declined, then the lower threshold and the
+    higher ceiling. When no rule declines that many, the one that declines the most."""
+    known = np.ones(len(labels), dtype=bool) if known is None else np.asarray(known, dtype=bool)
     concept = labels < n_topics
     right = np.argmax(probs[:, :-1], axis=1) == labels
-    best, best_score = 0.0, -1.0
-    for t in np.round(np.arange(0.0, 0.951, 0.01), 2):
-        declined = np.array([_declined(p, kn, t) for p, kn in zip(probs, known)])
-        score = float(np.mean(right[concept] & ~declined[concept]))
-        score += float(np.mean(declined[~concept])) if (~concept).any() else 0.0
-        if score > best_score + 1e-12:
-            best, best_score = float(t), score
-    return best
+    best_key, best_rule = None, (0.0, 1.0)
+    for t in THRESHOLDS:
+        for o in OTHER_CEILINGS:
+            declined = _declined(probs, known, t, o)
+            answered_right = float(np.mean(right[concept] & ~declined[concept])) if concept.any() else 0.0
+            everyday = float(np.mean(declined[~concept])) if (~concept).any() else 1.0
+            meets = everyday >= everyday_declined - 1e-12
+            key = (meets, answered_right if meets else everyday, everyday, -t, o)
+            if best_key is None or key > best_key:
+                best_key, best_rule = key, (t, o)
+    return best_rule
 
 
-def score_out_of_fold(oof: Mapping[str, Any], n_topics: int, threshold: float | None = None) -> dict[str, Any]:
-    """Accuracy of out-of-fold predictions: best guess right (ranking), answered and right at the threshold (tuned
-    on these same predictions when None), and the share of everyday sentences declined."""
+def score_out_of_fold(oof: Mapping[str, Any], n_topics: int, threshold: float | None = None,
+                      max_other: float = 1.0, everyday_declined: float = TRAINING_CONFIG["everyday_declined"]
+                      ) -> dict[str, Any]:
+    """Accuracy of out-of-fold predictions: best guess right (ranking), answered and right under the refusal rule
+    (threshold and "other" ceiling, tuned on these same predictions when threshold is None), and the share of
+    everyday sentences declined."""
     probs, labels, known = oof["probs"], oof["labels"], oof["known"]
     if threshold is None:
-        threshold = _tune_threshold(probs, labels, n_topics, known)
+        threshold, max_other = _tune_policy(probs, labels, n_topics, known, everyday_declined)
     concept = labels < n_topics
     best = np.argmax(probs[:, :-1], axis=1)
-    declined = np.array([_declined(p, k, threshold) for p, k in zip(probs, known)])
+    declined = _declined(probs, known, threshold, max_other)
     return {
         "threshold": threshold,
+        "max_other": max_other,
         "top1_ranking": float(np.mean(best[concept] == labels[concept])),
         "accuracy": float(np.mean((best[concept] == labels[concept]) & ~declined[concept])),
         "other_declined": float(np.mean(declined[~concept])) if (~concept).any() else 0.0,
@@ -823,11 +849,12 @@ def cross_validate(training: Mapping[str, Sequence[str]], topics: Sequence[str] 
     topics = list(topics or sorted(training))
     started = time.perf_counter()
     oof = out_of_fold(training, topics, config, feature_config, extra)
-    result = score_out_of_fold(oof, len(topics))
+    result = score_out_of_fold(oof, len(topics), everyday_declined=config["everyday_declined"])
+    declined = _declined(oof["probs"], oof["known"], result["threshold"], result["max_other"])
     result["seconds"] = round(time.perf_counter() - started, 1)
     result["misses"] = [{"question": q, "expected": ([*topics, OTHER])[y], "best": topics[int(np.argmax(p[:-1]))]}
-                        for q, y, p, k in zip(oof["questions"], oof["labels"], oof["probs"], oof["known"])
-                        if (y < len(topics)) != (not _declined(p, k, result["threshold"]))
+                        for q, y, p, d in zip(oof["questions"], oof["labels"], oof["probs"], declined)
+                        if (y < len(topics)) != (not d)
                         or (y < len(topics) and int(np.argmax(p[:-1])) != y)]
     return result
 
@@ -843,7 +870,7 @@ def train_recogniser(training: Mapping[str, Sequence[str]], topics: Sequence[str
     topics = list(topics or sorted(training))
     started = time.perf_counter()
     oof = out_of_fold(training, topics, config, feature_config, extra)
-    validation = score_out_of_fold(oof, len(topics))
+    validation = score_out_of_fold(oof, len(topics), everyday_declined=config["everyday_declined"])
     nets, lexicon, n_examples = _fit(training, topics, OTHER_QUESTIONS, extra, config, feature_config)
     metrics = {"validation": validation, "training_examples": n_examples,
                "bank_questions": sum(len(training.get(t, ())) for t in topics),
@@ -852,7 +879,7 @@ def train_recogniser(training: Mapping[str, Sequence[str]], topics: Sequence[str
                "train_seconds": round(time.perf_counter() - started, 3)}
     return Recogniser(nets=nets, topics=topics, threshold=validation["threshold"],
                       hash=training_hash(training, extra), lexicon=lexicon, config=dict(feature_config),
-                      metrics=metrics)
+                      metrics=metrics, max_other=validation["max_other"])
 
 
 def train_for_bank(content: Any, config: Mapping[str, Any] = TRAINING_CONFIG) -> Recogniser:

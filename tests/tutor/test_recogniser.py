@@ -9,13 +9,13 @@ from hypothesis import strategies as st
 from engine import Network
 from tutor import recogniser as rec
 
-# The issue's target is 0.90 for both. Measured with `tutor chat eval` on the bank of this commit (646 training
-# questions, 135 held-out, 34 off-topic): held-out top-1 0.785 (best guess right 0.852), off-topic "not sure" 0.971.
+# The issue's target is 0.90 for both. Measured with `tutor chat eval` on the bank of this commit (946 training
+# questions, 135 held-out, 34 off-topic): held-out top-1 0.852 (best guess right 0.896), off-topic "not sure" 0.971.
 # Settings were chosen by 5-fold cross-validation over the training questions (`tutor chat cv --set folds=5`), not on
 # these sets. The FLOORs guard against regressions; raise them as the bank's question sets grow.
 TARGET = 0.90
-FLOOR = 0.77
-OFF_TOPIC_FLOOR = 0.90
+FLOOR = 0.84
+OFF_TOPIC_FLOOR = 0.94
 
 
 @pytest.fixture(scope="module")
@@ -42,6 +42,7 @@ def test_shipped_weights_match_the_banks_training_questions(shipped, content_ban
 def test_retraining_reproduces_the_shipped_weights(shipped, content_bank):
     again = rec.train_for_bank(content_bank)
     assert again.threshold == shipped.threshold
+    assert again.max_other == shipped.max_other
     assert again.lexicon.counts == shipped.lexicon.counts
     assert again.lexicon.topic_words == shipped.lexicon.topic_words
     np.testing.assert_allclose(again.lexicon.idf, shipped.lexicon.idf, atol=1e-5)
@@ -61,7 +62,7 @@ def test_training_is_deterministic_and_uses_the_engine(content_bank):
         for (Wa, ba), (Wb, bb) in zip(net_a.params, net_b.params):
             assert np.array_equal(Wa, Wb) and np.array_equal(ba, bb)
     assert not np.array_equal(a.nets[0].params[0][0], a.nets[1].params[0][0])  # different seeds, different nets
-    assert a.threshold == b.threshold
+    assert a.threshold == b.threshold and a.max_other == b.max_other
 
 
 def test_off_topic_evaluation_set_is_never_trained_on(content_bank):
@@ -88,8 +89,8 @@ def test_off_topic_not_sure_rate_does_not_fall_below_todays_level(evaluation):
     assert evaluation["off_topic_not_sure"] >= OFF_TOPIC_FLOOR, evaluation["off_topic_claimed"]
 
 
-@pytest.mark.xfail(strict=True, reason="held-out top-1 accuracy measured 0.785 (best guess right 0.852) with about 43 "
-                                      "training questions per concept; 5-fold cross-validated 0.74: needs more varied questions")
+@pytest.mark.xfail(strict=True, reason="held-out top-1 accuracy measured 0.852 (best guess right 0.896) with about 63 "
+                                      "training questions per concept; 5-fold cross-validated 0.76: needs more varied questions")
 def test_held_out_top1_accuracy_reaches_the_target(evaluation):
     assert evaluation["held_out_accuracy"] >= TARGET
 
@@ -217,6 +218,30 @@ def test_bank_texts_are_lesson_sentences_per_concept(content_bank):
 def test_a_message_with_no_known_word_is_not_answered(shipped):
     found = shipped.recognise("qqqq zzzxx")
     assert found.topic is None and not found.known
+
+
+def test_refusal_rule_answers_most_while_declining_enough_everyday_sentences():
+    # Three concept questions (labels 0, 1) and four everyday sentences (label 2 = "other").
+    probs = np.array([
+        [0.90, 0.05, 0.05],  # concept 0, sure
+        [0.30, 0.62, 0.08],  # concept 1, "other" gets a little
+        [0.45, 0.35, 0.20],  # concept 0, unsure
+        [0.10, 0.10, 0.80],  # everyday, "other" wins
+        [0.60, 0.10, 0.30],  # everyday that looks like concept 0
+        [0.40, 0.35, 0.25],  # everyday, low confidence
+        [0.20, 0.70, 0.10],  # everyday, confidently concept 1 (never declined by any rule that answers concept 1)
+    ])
+    labels = np.array([0, 1, 0, 2, 2, 2, 2])
+    t, o = rec._tune_policy(probs, labels, 2, everyday_declined=0.75)
+    declined = rec._declined(probs, np.ones(7, dtype=bool), t, o)
+    assert declined[3:].mean() >= 0.75 and not declined[:2].any()
+    # asking for every everyday sentence to be declined gives up concept 1's question too
+    t, o = rec._tune_policy(probs, labels, 2, everyday_declined=1.0)
+    assert rec._declined(probs, np.ones(7, dtype=bool), t, o)[3:].all()
+    found = rec.score_out_of_fold({"probs": probs, "labels": labels, "known": np.ones(7, dtype=bool)}, 2,
+                                  everyday_declined=0.75)
+    # the "other" ceiling (0.2) declines rows 4 and 5 while the unsure concept question (row 2) is still answered
+    assert found["accuracy"] == 1.0 and found["other_declined"] == 0.75 and found["max_other"] == 0.2
 
 
 def test_cross_validation_only_uses_training_questions(content_bank):
