@@ -116,7 +116,7 @@ def test_class_journey(page, browser, browser_context_args, axe):
         p.get_by_label("E-mail").fill(email)
         p.get_by_label("Password").fill("a long teacher password")
         p.get_by_role("button", name="Sign in").click()
-        p.get_by_role("link", name="Class 5B").click()
+        p.get_by_role("link", name="Class 5B", exact=True).click()
         axe(p, "class-12-class-page-phone")
         assert p.evaluate(FITS), "class-12-class-page-phone scrolls sideways"
         p.get_by_role("link", name="Printable join sheet").click()
