@@ -211,8 +211,9 @@ def test_learner_by_keyboard_lesson_chat_quiz_and_matching(keyboard_page: Page) 
     for number in range(len(BANK.quiz_items(quiz))):
         card = page.locator("section.question")
         expect(card).to_be_visible()
-        expect(card.locator(".question-prompt")).to_be_focused()
-        assert_focus_shown(page, f"question {number + 1} appeared")
+        if number:  # the first is where the page starts; each later one takes the focus from "Next question"
+            expect(card.locator(".question-prompt")).to_be_focused()
+            assert_focus_shown(page, f"question {number + 1} appeared")
         answer_by_keyboard(page, card.get_attribute("data-kind"))
         tab_to(page, "section.question .submit-answer")
         key(page, "Enter")

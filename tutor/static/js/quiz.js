@@ -90,6 +90,10 @@
 
   Quiz.prototype.show = function () {
     var self = this;
+    // The first question of a page just opened is not focused (the page starts at its top, with no outline drawn
+    // around the prompt); every later one takes the focus from the button that was pressed to get there.
+    var moveFocus = this.started;
+    this.started = true;
     var item = this.quiz.items[this.index];
     this.item = item;
     this.key = newKey();     // once per question view; a retry of the same answer reuses it
@@ -166,7 +170,7 @@
           : "The answer could not be sent (no connection?). Press the button again: it will be counted once.";
       });
     });
-    heading.focus();
+    if (moveFocus) { heading.focus(); }
   };
 
   Quiz.prototype.givenBlock = function (given) {
