@@ -2,8 +2,8 @@
 the matching exercise), a parent (adds a child, opens the week) and a teacher (creates a class, bulk-adds names, opens
 the dashboard and sorts the grid). Only Tab, Shift+Tab, Enter, Space, Escape, arrow keys and typing: no clicks.
 
-After every key the focused element must show it (a computed outline or box-shadow, on it or on the label it sits
-in), and after an action that replaces content the focus must not fall back to <body>.
+After every key the focused element must show it (a computed outline at 3:1 against what is behind it, or a
+box-shadow, on it or on the label it sits in), and after an action that replaces content the focus must not fall back to <body>.
 """
 from __future__ import annotations
 
@@ -24,9 +24,23 @@ FOCUS = """() => {
     (e.className && typeof e.className === 'string' ? '.' + e.className.trim().split(/\\s+/).join('.') : '') +
     (e.textContent ? ' "' + e.textContent.trim().slice(0, 40) + '"' : '');
   if (!el || el === document.body || el === document.documentElement) return {lost: true, shown: false, what: 'body'};
+  const rgba = c => (c.match(/[\\d.]+/g) || [0, 0, 0, 0]).map(Number).concat([1]).slice(0, 4);
+  const lum = ([r, g, b]) => [r, g, b].map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; })
+    .reduce((sum, v, i) => sum + v * [0.2126, 0.7152, 0.0722][i], 0);
+  const behind = e => {  // the colour the outline is drawn on: the first ancestor with a background
+    for (let p = e.parentElement; p; p = p.parentElement) {
+      const c = rgba(getComputedStyle(p).backgroundColor);
+      if (c[3] > 0.5) return c;
+    }
+    return [255, 255, 255, 1];
+  };
+  const contrast = (a, b) => { const [x, y] = [lum(a), lum(b)].sort((m, n) => n - m); return (x + 0.05) / (y + 0.05); };
+  // An outline counts when it has width and stands out 3:1 from what is behind it (WCAG non-text contrast).
   const marked = e => {
     const s = getComputedStyle(e);
-    return (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0) || (s.boxShadow && s.boxShadow !== 'none');
+    const outline = s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0
+      && contrast(rgba(s.outlineColor), behind(e)) >= 3;
+    return outline || (s.boxShadow && s.boxShadow !== 'none');
   };
   let shown = marked(el);
   if (!shown && (el.type === 'radio' || el.type === 'checkbox')) {
