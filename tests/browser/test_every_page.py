@@ -402,6 +402,34 @@ def test_every_page(role: str, size: str, site: Site, browser, need_axe) -> None
         context.close()
 
 
+@pytest.mark.parametrize("role", ["anonymous", "teacher"])
+def test_bigger_text_and_high_contrast_on_a_phone(role: str, site: Site, browser, need_axe) -> None:
+    """The two reading preferences in the header, both on, on a phone: still no sideways scrolling, still accessible."""
+    context = browser.new_context(base_url=site.url, reduced_motion="reduce", **SIZES["phone"])
+    context.add_init_script("localStorage.setItem('tutor-prefs', JSON.stringify("
+                            "{'large-text': true, 'high-contrast': true}))")
+    try:
+        page = context.new_page()
+        watch = Watch(page)
+        become(page, role, site)
+        visits = (public_pages("ages-5-8", query="?track=ages-5-8") if role == "anonymous"
+                  else [v for v in pages_for("teacher", site) if v.endpoint.startswith("teacher.")])
+        failures = []
+        for visit in visits:
+            slug = visit.name or (visit.path.strip("/").split("?")[0].replace("/", "-").replace(":", "-").strip("-")
+                                  or "home")
+            label = f"prefs-{role}-phone-{slug}"
+            problems = check_page(page, watch, visit, site, label, "phone")
+            if not page.evaluate("() => ['large-text', 'high-contrast'].every("
+                                 "c => document.documentElement.classList.contains(c))"):
+                problems.append("the reading preferences were not applied")
+            if problems:
+                failures.append(f"{visit.path} ({label}.png):\n  " + "\n  ".join(problems))
+        assert not failures, f"{len(failures)} page(s) with bigger text and high contrast:\n" + "\n".join(failures)
+    finally:
+        context.close()
+
+
 # ---- no page left out ----------------------------------------------------------------------------------------------
 
 def test_every_html_route_is_covered(site: Site) -> None:
