@@ -9,6 +9,7 @@ Runs on SQLite always and on PostgreSQL when 127.0.0.1:5432 answers.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import importlib.util
 import json
 import random
@@ -20,6 +21,13 @@ import pytest
 from sqlalchemy import text
 
 from tests.conftest import PG_OK, create_pg_database, drop_pg_database, pg_url
+
+def run_async(coroutine):
+    """asyncio.run in a thread of its own: after the browser tests, Playwright's sync API has left an event loop
+    running in this thread, where asyncio.run() refuses to start."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
 
 ROOT = Path(__file__).resolve().parent.parent
 LEARNERS = 12
@@ -139,8 +147,8 @@ def test_acknowledged_answers_survive_kill_9_and_are_stored_once(database, tmp_p
     restarted = None
     try:
         server.start()
-        learners = asyncio.run(load.make_learners(server.port, room, LEARNERS))
-        result, acked_before_kill = asyncio.run(_kill_mid_load(server, learners, room))
+        learners = run_async(load.make_learners(server.port, room, LEARNERS))
+        result, acked_before_kill = run_async(_kill_mid_load(server, learners, room))
         assert server.proc.poll() is not None and not server.pids(), "master and workers are all gone"
         assert acked_before_kill >= KILL_AFTER_ACKS, "the kill came in the middle of the load, not after it"
         assert result.unacked, "some answers were in flight or sent after the kill"
@@ -152,7 +160,7 @@ def test_acknowledged_answers_survive_kill_9_and_are_stored_once(database, tmp_p
         restarted = load.Server(database, tmp_path / "server", workers=2, secret=SECRET).start()
         by_name = {learner.name: learner for learner in learners}
         sample = random.Random(3).sample(sorted(result.acked), min(40, len(result.acked)))
-        replayed, mismatched = asyncio.run(_resubmit(by_name, result, restarted.port, sample))
+        replayed, mismatched = run_async(_resubmit(by_name, result, restarted.port, sample))
         assert not mismatched, f"a retried key must get the stored reply back: {mismatched[:5]}"
     finally:
         server.kill()
