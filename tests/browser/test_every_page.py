@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Page, expect
+from viewports import SIZES
 
 from content import load_bank
 from tests.browser.conftest import AXE_JS, IN_CI, SCREENSHOTS, _describe, _missing_axe
@@ -26,10 +27,6 @@ from tests.browser.conftest import AXE_JS, IN_CI, SCREENSHOTS, _describe, _missi
 BANK = load_bank()
 TRACKS = [t.id for t in BANK.tracks]
 
-SIZES = {
-    "desktop": {"viewport": {"width": 1280, "height": 800}},
-    "phone": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True},
-}
 ROLES = ("anonymous", "guest", "learner-ages-5-8", "learner-ages-9-12", "learner-ages-13-plus", "parent", "teacher")
 
 # GET routes that never answer with an HTML page, and why. Every other GET route must be visited below.
@@ -274,6 +271,8 @@ def become(page: Page, role: str, site: Site) -> None:
         expect(page).to_have_url(re.compile(r"/learn$"))
         # A guest learner is made by the first thing worth keeping: progress in a lesson.
         concept = BANK.concepts("ages-5-8")[0].id
+        # The URL changes when the new page is committed, before its deferred scripts have run.
+        page.wait_for_function("() => typeof window.tutorApi === 'function'")
         page.evaluate("c => window.tutorApi('POST', `/api/lessons/${c}/progress`, "
                       "{track: 'ages-5-8', messages_seen: 1})", concept)
     elif role.startswith("learner-"):
