@@ -3,7 +3,8 @@ the matching exercise), a parent (adds a child, opens the week) and a teacher (c
 the dashboard and sorts the grid). Only Tab, Shift+Tab, Enter, Space, Escape, arrow keys and typing: no clicks.
 
 After every key the focused element must show it (a computed outline at 3:1 against what is behind it, or a
-box-shadow, on it or on the label it sits in), and after an action that replaces content the focus must not fall back to <body>.
+box-shadow, on it or on the label it sits in), and after an action that replaces content the focus must not fall back
+to <body>. The demos whose buttons wait for the server are held to the same rule.
 """
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import uuid
 
 import pytest
 from playwright.sync_api import Page, expect
+from viewports import SIZES
 
 from content import load_bank
 
@@ -127,7 +129,7 @@ def arrow_to_radio(page: Page, name: str, value: str) -> None:
 
 @pytest.fixture
 def keyboard_page(browser, browser_context_args):
-    context = browser.new_context(**{**browser_context_args, "viewport": {"width": 1280, "height": 800}})
+    context = browser.new_context(**{**browser_context_args, **SIZES["desktop"]})
     context.add_init_script(SPEECH_OFF)
     page = context.new_page()
     errors: list[str] = []
