@@ -53,11 +53,15 @@
       D.q(root, "status").textContent = "Trained three networks with lighting shift " + D.fmt(r.shift, 1) + ".";
     }
 
+    // aria-disabled while training (not disabled): the button a keyboard user pressed keeps the focus.
+    var busy = false;
     function go() {
-      run.disabled = true;
+      if (busy) { return; }
+      busy = true;
+      run.setAttribute("aria-disabled", "true");
       D.q(root, "status").textContent = "Training…";
       D.post(url, { seed: seed, shift: parseFloat(shift.value) }).then(render, function (e) { D.showError(root, e); })
-        .then(function () { run.disabled = false; });
+        .then(function () { busy = false; run.removeAttribute("aria-disabled"); });
     }
     run.addEventListener("click", go);
     D.q(root, "new-photos").addEventListener("click", function () { seed += 1; go(); });
