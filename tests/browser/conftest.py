@@ -17,11 +17,11 @@ environment variable is set: then a missing Chromium or axe-core is a failure, n
 from __future__ import annotations
 
 import os
-import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from live import serve_app
 from playwright.sync_api import Error as PlaywrightError
 from viewports import SIZES
 
@@ -80,32 +80,8 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The app on a freshly migrated SQLite database, served on 127.0.0.1:<free port>; yields the base URL."""
-    from werkzeug.serving import make_server
-
-    import tutor
-    from tutor.db import upgrade_database
-
-    tmp = tmp_path_factory.mktemp("browser-app")
-    url = f"sqlite:///{tmp}/browser.db"
-    upgrade_database(url)
-    app = tutor.create_app(
-        {
-            "DATABASE_URL": url,
-            "SECRET_KEY": "browser-tests",
-            "TESTING": True,
-            "WTF_CSRF_ENABLED": True,
-            "RATELIMIT_ENABLED": False,
-        }
-    )
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="browser-live-server", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
+    with serve_app(tmp_path_factory.mktemp("browser-app")) as base:
+        yield base
 
 
 @pytest.fixture(scope="session")

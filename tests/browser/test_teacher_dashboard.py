@@ -5,10 +5,9 @@ page, at desktop and phone sizes."""
 from __future__ import annotations
 
 import re
-import threading
 
 import pytest
-
+from live import serve_app
 from playwright.sync_api import expect
 
 FITS = "() => document.documentElement.scrollWidth <= window.innerWidth"
@@ -19,27 +18,11 @@ PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touc
 def demo_data(tmp_path_factory):
     """The app on its own fresh SQLite database holding the demo family and class (what `tutor demo` makes),
     served on 127.0.0.1; yields the base URL."""
-    from werkzeug.serving import make_server
-
-    import tutor
-    from tutor.db import get_db, upgrade_database
+    from tutor.db import get_db
     from tutor.services.demo import load_demo
 
-    url = f"sqlite:///{tmp_path_factory.mktemp('teacher-dash')}/demo.db"
-    upgrade_database(url)
-    app = tutor.create_app({"DATABASE_URL": url, "SECRET_KEY": "browser-tests", "TESTING": True,
-                            "WTF_CSRF_ENABLED": True, "RATELIMIT_ENABLED": False})
-    with app.app_context():
-        load_demo(get_db())
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="teacher-dash-server", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
+    with serve_app(tmp_path_factory.mktemp("teacher-dash"), lambda app: load_demo(get_db())) as base:
+        yield base
 
 
 def sign_in_demo_teacher(page, base):
