@@ -84,8 +84,8 @@ def pg_database():
 def _truncate_all(url: str) -> None:
     from sqlalchemy import text
 
-    from tutor.db import Base, make_engine
     from tutor import models  # noqa: F401
+    from tutor.db import Base, make_engine
 
     engine = make_engine(url)
     with engine.begin() as conn:
@@ -159,6 +159,19 @@ class Api:
 @pytest.fixture
 def api(client):
     return Api(client)
+
+
+def clean_redis(db_number: int):
+    """For a fixture: Redis database `db_number` on 127.0.0.1:6379, emptied before and after (or the test skips)."""
+    redis = pytest.importorskip("redis")
+    try:
+        server = redis.Redis.from_url(f"redis://127.0.0.1:6379/{db_number}", socket_connect_timeout=1)
+        server.ping()
+    except Exception:  # noqa: BLE001 - any failure means "no Redis here"
+        pytest.skip("Redis is not answering on 127.0.0.1:6379")
+    server.flushdb()
+    yield server
+    server.flushdb()
 
 
 def form_token(client, path: str = "/") -> str:

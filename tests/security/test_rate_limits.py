@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.conftest import clean_redis
 from tests.tutor.test_accounts import PASSWORD, sign_in, sign_up, token, who
 from tutor.security import for_app
 
@@ -15,15 +16,7 @@ REDIS_URL = "redis://127.0.0.1:6379/14"
 
 @pytest.fixture
 def redis_db():
-    redis = pytest.importorskip("redis")
-    try:
-        server = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1)
-        server.ping()
-    except Exception:  # noqa: BLE001 - any failure means "no Redis here"
-        pytest.skip("Redis is not answering on 127.0.0.1:6379")
-    server.flushdb()
-    yield server
-    server.flushdb()
+    yield from clean_redis(14)
 
 
 def _account(app, email="sam@example.org"):

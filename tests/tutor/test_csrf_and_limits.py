@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from tests.conftest import clean_redis
 from tests.tutor.test_access_matrix import MATRIX, PASSWORD, become, build_world, email, fill
 from tests.tutor.test_accounts import add_guest_route, enter_code, learner_attempt, post_form, sign_in, sign_up, who
 from tutor.db import Base
@@ -127,15 +128,7 @@ REDIS_URL = "redis://127.0.0.1:6379/15"
 
 @pytest.fixture
 def redis_db():
-    redis = pytest.importorskip("redis")
-    try:
-        server = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1)
-        server.ping()
-    except Exception:  # noqa: BLE001 - any failure means "no Redis here"
-        pytest.skip("Redis is not answering on 127.0.0.1:6379")
-    server.flushdb()
-    yield server
-    server.flushdb()
+    yield from clean_redis(15)
 
 
 def test_the_eleventh_sign_in_is_refused_with_limits_kept_in_redis(limited_app, redis_db):
