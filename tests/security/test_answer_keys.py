@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from typing import Any, Iterator
 
 import pytest
 
 from tests.tutor.test_access_matrix import become, build_world
-from tests.tutor.test_accounts import add_guest_route, token
+from tests.tutor.test_accounts import token
 from tutor.services.questions import ANSWER_FIELDS
 
 TRACKS = ("ages-5-8", "ages-9-12", "ages-13-plus")
@@ -28,16 +27,8 @@ JSON_BLOCK = re.compile(r'<script[^>]*type="application/json"[^>]*>(.*?)</script
 
 
 @pytest.fixture(scope="module")
-def key_app(tmp_path_factory, content_bank, sqlite_template):
-    from tutor import create_app
-
-    path = tmp_path_factory.mktemp("keys") / "keys.db"
-    shutil.copy(sqlite_template, path)
-    app = create_app({"DATABASE_URL": f"sqlite:///{path}", "SECRET_KEY": "test-secret", "TESTING": True,
-                      "CONTENT_BANK": content_bank})
-    add_guest_route(app)
-    yield app
-    app.extensions["db_engine"].dispose()
+def key_app(module_app):
+    return module_app
 
 
 @pytest.fixture(scope="module")

@@ -32,8 +32,19 @@ def _document() -> dict:
     # The document the app serves at /api/openapi.json (test_the_fuzzed_document_is_the_served_one checks that).
     # It is built at import from the declared routes, so the fuzz cases are collected without an app (and without
     # schemathesis's lazy fixture loader, which pytest 9 broke: it sets Function._nodeid).
-    from tutor.views import register  # noqa: F401 - importing the views declares every operation
-    from tutor.views import activities, api, auth, chat, demos, learn, media, parent, quiz, teacher  # noqa: F401
+    from tutor.views import (  # noqa: F401
+        activities,
+        api,
+        auth,
+        chat,
+        demos,
+        learn,
+        media,
+        parent,
+        quiz,
+        register,  # noqa: F401 - importing the views declares every operation
+        teacher,
+    )
 
     return api.spec.document()
 

@@ -17,14 +17,13 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from collections import Counter
 
 import pytest
 from sqlalchemy import inspect, select
 
 from tests.tutor.test_access_matrix import KNOWS, MATRIX, NAMES, ROLES, become, build_world
-from tests.tutor.test_accounts import add_guest_route, token
+from tests.tutor.test_accounts import token
 from tutor.db import Base
 
 #   page     - an HTML page anyone may open (it adapts to who is asking)
@@ -109,17 +108,9 @@ def _app_rules(app) -> set[tuple[str, str]]:
 
 
 @pytest.fixture(scope="module")
-def route_app(tmp_path_factory, content_bank, sqlite_template):
+def route_app(module_app):
     """One SQLite app for the matrix (access rules do not depend on the database; the accounts matrix runs both)."""
-    from tutor import create_app
-
-    path = tmp_path_factory.mktemp("routes") / "routes.db"
-    shutil.copy(sqlite_template, path)
-    app = create_app({"DATABASE_URL": f"sqlite:///{path}", "SECRET_KEY": "test-secret", "TESTING": True,
-                      "CONTENT_BANK": content_bank})
-    add_guest_route(app)
-    yield app
-    app.extensions["db_engine"].dispose()
+    return module_app
 
 
 def test_every_route_is_classified(route_app):

@@ -12,7 +12,6 @@ import shutil
 import pytest
 
 from tests.tutor.test_access_matrix import become, build_world
-from tests.tutor.test_accounts import add_guest_route
 
 TRACKS = ("ages-5-8", "ages-9-12", "ages-13-plus")
 SCRIPT = re.compile(r"<script\b([^>]*)>", re.I)
@@ -23,16 +22,8 @@ JS_URL = re.compile(r"""(?:href|src|action)\s*=\s*["']?\s*javascript:""", re.I)
 
 
 @pytest.fixture(scope="module")
-def crawl_app(tmp_path_factory, content_bank, sqlite_template):
-    from tutor import create_app
-
-    path = tmp_path_factory.mktemp("crawl") / "crawl.db"
-    shutil.copy(sqlite_template, path)
-    app = create_app({"DATABASE_URL": f"sqlite:///{path}", "SECRET_KEY": "test-secret", "TESTING": True,
-                      "CONTENT_BANK": content_bank})
-    add_guest_route(app)
-    yield app
-    app.extensions["db_engine"].dispose()
+def crawl_app(module_app):
+    return module_app
 
 
 def learner_pages(bank) -> list[str]:
