@@ -91,8 +91,11 @@ def test_every_form_refuses_a_post_without_the_token(app, rule):
 
 @pytest.fixture
 def limited_app(database_url, content_bank):
-    """An app with rate limits on. The limiter is one object shared by every app in the process, so the next
-    app created (with limits off, as in TestConfig) switches it back; this fixture does that at the end."""
+    """A factory of apps with rate limits on: `limited_app(**extra)` builds an app on the test database and bank with
+    RATELIMIT_ENABLED, plus any extra settings (e.g. REDIS_URL to count in Redis instead of memory); each app counts
+    with a limiter of its own (tutor/security.py), so apps made here do not change any other app. At the end it
+    disposes of the database engine of every app it made, then builds and disposes of one app with limits off: a
+    step left from when one limiter was shared by all apps, which no longer has any effect on other apps."""
     from tutor import create_app
 
     def make(**extra):
