@@ -1,5 +1,6 @@
 // The chat page: send a question to POST /api/chat, show the tutor's answer as bubbles with read-aloud, examples,
-// plots, follow-up chips and a "How did you understand me?" panel. Plain DOM, no inline styles in HTML.
+// plots, follow-up chips and a "How did you understand me?" panel with a drawing of the tutor's own network (SVG
+// built with createElementNS, styled by classes in chat.css). Plain DOM, no inline styles in HTML.
 (function () {
   "use strict";
 
@@ -47,12 +48,328 @@
     return row;
   }
 
-  function howPanel(how, id) {
+  // ---------------------------------------------------------------- the network drawing in the how panel
+  // An SVG picture of the recogniser for one reply: the words that mattered (input nodes, line thickness by score),
+  // the hidden layer (one circle per hidden unit, as many lit as were active) and the outputs (the top three topics
+  // and "not about networks", each with its confidence bar, the "not sure" threshold as a dashed line). Every number
+  // drawn comes from the reply. The picture is laid out for the panel's width and font size, so text stays the size
+  // of the text around it (bigger text, the 5-8 track) and fits a phone; it is redrawn when those change.
+  var SVG_NS = "http://www.w3.org/2000/svg";
+  var drawings = [];
+  var measureCanvas = null;
+
+  function svgEl(tag, attrs, text) {
+    var node = document.createElementNS(SVG_NS, tag);
+    Object.keys(attrs || {}).forEach(function (name) { node.setAttribute(name, attrs[name]); });
+    if (text !== undefined && text !== null) { node.textContent = text; }
+    return node;
+  }
+
+  function r1(x) { return Math.round(x * 10) / 10; }
+
+  function textWidth(text, size, family, bold) {
+    measureCanvas = measureCanvas || document.createElement("canvas");
+    var ctx = measureCanvas.getContext("2d");
+    if (!ctx) { return text.length * size * 0.6; }
+    ctx.font = (bold ? "700 " : "400 ") + size + "px " + family;
+    return ctx.measureText(text).width;
+  }
+
+  // Greedy word wrap into lines no wider than maxWidth; the font shrinks (down to 75%) when one word is too wide,
+  // and a word still too wide at 75% is cut with an ellipsis. Returns {lines, size}.
+  function wrap(text, maxWidth, size, family, bold) {
+    var words = String(text).split(/\s+/).filter(Boolean);
+    var widest = 0;
+    words.forEach(function (w) { widest = Math.max(widest, textWidth(w, size, family, bold)); });
+    if (widest > maxWidth) { size = Math.max(size * 0.75, size * maxWidth / widest); }
+    var lines = [];
+    var line = "";
+    words.forEach(function (w) {
+      while (textWidth(w, size, family, bold) > maxWidth && w.length > 2) { w = w.slice(0, -2) + "\u2026"; }
+      var candidate = line ? line + " " + w : w;
+      if (line && textWidth(candidate, size, family, bold) > maxWidth) { lines.push(line); line = w; } else { line = candidate; }
+    });
+    if (line) { lines.push(line); }
+    return { lines: lines.length ? lines : [""], size: size };
+  }
+
+  function textBlock(parent, wrapped, x, y, anchor, cls, lineHeight) {
+    var node = svgEl("text", { x: r1(x), y: r1(y), "text-anchor": anchor, "font-size": r1(wrapped.size), "class": cls });
+    wrapped.lines.forEach(function (line, i) {
+      node.appendChild(svgEl("tspan", { x: r1(x), dy: i ? r1(wrapped.size * lineHeight) : 0 }, line));
+    });
+    parent.appendChild(node);
+    return node;
+  }
+
+  function activationName(name) {
+    var names = { relu: "ReLU", softmax: "softmax", sigmoid: "sigmoid", tanh: "tanh" };
+    return names[String(name).toLowerCase()] || String(name);
+  }
+
+  function drawingWords(trackId, how) {
+    var young = trackId !== "ages-13-plus";
+    var sizes = how.network.sizes;
+    var hidden = sizes[1];
+    var act = activationName(how.network.activations[0]);
+    return {
+      young: young,
+      title: young ? "A picture of my network" : "Diagram of the recogniser network",
+      inputs: young ? "Your words" : "Input words",
+      hidden: young ? "Helpers" : "Hidden layer",
+      outputs: young ? "My guesses" : "Outputs (" + activationName(how.network.activations[1]) + ")",
+      other: "Not about networks",
+      active: young ? how.active_hidden + " of " + hidden + " helpers switched on"
+        : how.active_hidden + " of " + hidden + " hidden " + act + " units active",
+      threshold: young ? "Dashed line: " + percent(how.threshold) + ". Below it I say \u201cnot sure\u201d."
+        : "Dashed line: the " + percent(how.threshold) + " threshold; below it the tutor says it is not sure.",
+      noWords: young ? "No word stood out" : "No word pushed clearly",
+      none: young ? "I was not sure, so I chose none." : "Not sure: no output was chosen."
+    };
+  }
+
+  // The four output nodes: the top three topics, then "not about networks"; which one the reply chose.
+  function drawingOutputs(how, reply, words) {
+    var outs = how.top.map(function (t) { return { id: t.topic, title: t.title, confidence: t.confidence }; });
+    outs.push({ id: "other", title: words.other, confidence: how.other });
+    var chosenId = reply.topic ? reply.topic : (reply.status === "off-topic" ? "other" : null);
+    outs.forEach(function (o) { o.chosen = o.id === chosenId; });
+    return outs;
+  }
+
+  function drawingDescription(how, reply, words, outs) {
+    var sizes = how.network.sizes;
+    var parts = [];
+    var listed = how.words.map(function (w) { return "\u201c" + w.text + "\u201d"; });
+    if (words.young) {
+      parts.push("On the left, the words that pointed most to \u201c" + how.topic_title + "\u201d, strongest first: " +
+        (listed.length ? listed.join(", ") : "none") + ". Thicker lines mean a word mattered more.");
+      parts.push("In the middle, my " + sizes[1] + " helpers: " + how.active_hidden + " of them switched on.");
+      parts.push("On the right, how sure I was: " + outs.map(function (o) {
+        return o.title + " " + percent(o.confidence) + (o.chosen ? " (my choice)" : "");
+      }).join(", ") + ".");
+      if (!outs.some(function (o) { return o.chosen; })) { parts.push("I was not sure, so I chose none."); }
+      parts.push("The dashed line marks " + percent(how.threshold) + ": below it I say I am not sure.");
+    } else {
+      parts.push("A network of " + sizes[0] + " inputs, " + sizes[1] + " hidden " +
+        activationName(how.network.activations[0]) + " units and " + sizes[sizes.length - 1] + " " +
+        activationName(how.network.activations[1]) + " outputs.");
+      parts.push("Input words that pushed toward \u201c" + how.topic_title + "\u201d, strongest first: " +
+        (listed.length ? listed.join(", ") : "none") + "; line thickness shows how much each pushed.");
+      parts.push("Hidden layer: " + how.active_hidden + " of " + sizes[1] + " units active.");
+      parts.push("Outputs: " + outs.map(function (o) {
+        return o.title + " " + percent(o.confidence) + (o.chosen ? " (chosen)" : "");
+      }).join(", ") + ".");
+      if (!outs.some(function (o) { return o.chosen; })) { parts.push("No output was sure enough, so none was chosen."); }
+      parts.push("The dashed line marks the " + percent(how.threshold) + " threshold: below it the tutor says it is not sure.");
+    }
+    return parts.join(" ");
+  }
+
+  function curve(x1, y1, x2, y2) {
+    var mx = (x1 + x2) / 2;
+    return "M" + r1(x1) + " " + r1(y1) + " C" + r1(mx) + " " + r1(y1) + " " + r1(mx) + " " + r1(y2) + " " + r1(x2) + " " + r1(y2);
+  }
+
+  function drawNetwork(how, reply, trackId, width, f, family, idBase) {
+    var words = drawingWords(trackId, how);
+    var outs = drawingOutputs(how, reply, words);
+    // Below about 19 letters' widths the three columns cannot hold their words: lay out that wide and let the
+    // viewBox scale the picture down (bigger text or the 5-8 track on a phone), never below about 16 px of text.
+    var W = Math.max(Math.round(width), Math.round(19 * f));
+    var lh = 1.2;
+
+    // Columns: words | edges | hidden units | edges | outputs.
+    var gapE = Math.max(18, Math.min(60, W * 0.07));
+    var pillPad = f * 0.45;
+    var wordMax = 0;
+    how.words.forEach(function (w) { wordMax = Math.max(wordMax, textWidth(w.text, f, family, false) + 2 * pillPad); });
+    var wordsW = Math.max(W * 0.2, Math.min(W * 0.27, wordMax || W * 0.2));
+    var hidW = Math.max(44, Math.min(150, W * 0.17));
+    var hidX = wordsW + gapE;
+    var outX = hidX + hidW + gapE;
+    var outW = W - outX;
+
+    var headSize = f * 0.85;
+    var heads = [
+      { w: wrap(words.inputs, wordsW, headSize, family, true), x: 0, anchor: "start" },
+      { w: wrap(words.hidden, hidW + 2 * gapE - 4, headSize, family, true), x: hidX + hidW / 2, anchor: "middle" },
+      { w: wrap(words.outputs, outW, headSize, family, true), x: outX, anchor: "start" }
+    ];
+    var headH = 0;
+    heads.forEach(function (h) { headH = Math.max(headH, h.w.lines.length * h.w.size * lh); });
+    var top = headH + f * 0.6;
+
+    // Outputs: a node circle, the label (wrapped), then the bar and its percentage.
+    var nodeR = f * 0.4;
+    var labelX = outX + 2 * nodeR + f * 0.4;
+    var pctSize = f * 0.9;
+    var pctW = textWidth("100%", pctSize, family, true) + f * 0.3;
+    var pctX = W - f * 0.35;
+    var barW = Math.max(20, pctX - labelX - pctW);
+    var barH = f * 0.8;
+    var y = top;
+    outs.forEach(function (o, i) {
+      if (i === outs.length - 1) { y += f * 0.4; }
+      o.label = wrap(o.title, W - labelX - f * 0.4, f * (W < 480 ? 0.9 : 1), family, o.chosen);
+      o.top = y;
+      o.labelY = y + o.label.size;
+      y += o.label.lines.length * o.label.size * lh + f * 0.2;
+      o.barY = y;
+      y += barH + f * 0.3;
+      o.bottom = y;
+      o.cy = o.barY + barH / 2;
+      y += f * 0.45;
+    });
+    var outsBottom = y;
+
+    // Words: pills spread over the same height.
+    var pillH = f * 1.6;
+    var nWords = how.words.length;
+    var wordsH = nWords * pillH + Math.max(0, nWords - 1) * f * 0.5;
+    var contentH = Math.max(outsBottom - top, wordsH, f * 6);
+
+    // Hidden units: the grid shape that gives the biggest circles in the column.
+    var M = Math.max(1, how.network.sizes[1]);
+    var best = { cols: 1, s: 0 };
+    for (var cols = 1; cols <= M; cols += 1) {
+      var s = Math.min(hidW / cols, contentH / Math.ceil(M / cols));
+      if (s > best.s) { best = { cols: cols, s: s }; }
+    }
+    var s = Math.min(best.s, f * 1.4);
+    var rows = Math.ceil(M / best.cols);
+    var gridW = best.cols * s;
+    var gridH = rows * s;
+    var gridX = hidX + (hidW - gridW) / 2;
+    var gridY = top + (contentH - gridH) / 2;
+
+    // Footer: the active-units caption under the hidden column, the threshold legend under the outputs.
+    var footY = top + contentH + f * 0.6;
+    // Side by side when the caption fits on one line between the columns; otherwise the caption gets the width
+    // around the hidden column and the legend goes below it.
+    var cx = hidX + hidW / 2;
+    var caption = wrap(words.active, 2 * Math.min(cx, outX - cx) - 4, f * 0.85, family, true);
+    var sideBySide = caption.lines.length === 1;
+    if (!sideBySide) { caption = wrap(words.active, 2 * Math.min(cx, W - cx) - 4, f * 0.85, family, true); }
+    var captionH = caption.lines.length * caption.size * lh;
+    var legendY = sideBySide ? footY : footY + captionH + f * 0.5;
+    var sampleX = sideBySide || W - outX >= 12 * f ? outX + f * 0.6 : f * 0.6;
+    var legendX = sampleX + f * 0.9;
+    var noneChosen = !outs.some(function (o) { return o.chosen; });
+    var legend = wrap((noneChosen ? words.none + " " : "") + words.threshold, W - legendX - 2, f * 0.8, family, false);
+    var legendH = legend.lines.length * legend.size * lh;
+    var H = Math.ceil(Math.max(footY + captionH, legendY + legendH) + f * 0.3);
+
+    var titleId = idBase + "-title";
+    var descId = idBase + "-desc";
+    var svg = svgEl("svg", {
+      "class": "how-drawing", role: "img", viewBox: "0 0 " + W + " " + H, width: "100%",
+      "aria-labelledby": titleId + " " + descId, "font-size": r1(f), "data-width": W
+    });
+    svg.appendChild(svgEl("title", { id: titleId }, words.title));
+    svg.appendChild(svgEl("desc", { id: descId }, drawingDescription(how, reply, words, outs)));
+
+    heads.forEach(function (h) { textBlock(svg, h.w, h.x, h.w.size, h.anchor, "how-draw-head", lh); });
+
+    var edges = svgEl("g", { "class": "how-edges" });
+    svg.appendChild(edges);
+
+    // Input words.
+    var maxScore = nWords ? Math.max.apply(null, how.words.map(function (w) { return w.score; })) || 1 : 1;
+    var wy = top + (contentH - wordsH) / 2;
+    how.words.forEach(function (w, i) {
+      var g = svgEl("g", { "class": "how-in", "data-word": w.text });
+      var label = wrap(w.text, wordsW - 2 * pillPad, f, family, false);
+      label.lines = label.lines.slice(0, 1);
+      var cy = wy + pillH / 2;
+      g.appendChild(svgEl("rect", { x: 0, y: r1(wy), width: r1(wordsW), height: r1(pillH), rx: r1(pillH / 2), "class": "how-in-node" }));
+      textBlock(g, label, wordsW / 2, cy + label.size * 0.35, "middle", "how-in-label", lh);
+      svg.appendChild(g);
+      var ty = gridY + gridH * (i + 0.5) / nWords;
+      edges.appendChild(svgEl("path", {
+        d: curve(wordsW, cy, gridX - 3, ty), "class": "how-edge how-edge-in",
+        "stroke-width": r1(1 + 7 * Math.max(0, w.score) / maxScore)
+      }));
+      wy += pillH + f * 0.5;
+    });
+    if (!nWords) {
+      textBlock(svg, wrap(words.noWords, wordsW, f * 0.85, family, false), 0, top + contentH / 2, "start", "how-draw-note", lh);
+    }
+
+    // Hidden units: the first `active_hidden` circles lit (the count, not which units).
+    var units = svgEl("g", { "class": "how-hidden", "data-active": how.active_hidden, "data-total": M });
+    for (var u = 0; u < M; u += 1) {
+      var cx = gridX + (u % best.cols + 0.5) * s;
+      var cyu = gridY + (Math.floor(u / best.cols) + 0.5) * s;
+      units.appendChild(svgEl("circle", { cx: r1(cx), cy: r1(cyu), r: r1(s * 0.36),
+        "class": u < how.active_hidden ? "how-unit on" : "how-unit" }));
+    }
+    svg.appendChild(units);
+    textBlock(svg, caption, hidX + hidW / 2, footY + caption.size, "middle", "how-draw-caption", lh);
+
+    // Outputs.
+    outs.forEach(function (o, j) {
+      var g = svgEl("g", { "class": "how-out" + (o.chosen ? " chosen" : ""), "data-topic": o.id });
+      if (o.chosen) {
+        g.appendChild(svgEl("rect", { x: r1(outX - f * 0.2), y: r1(o.top - f * 0.3), width: r1(W - outX + f * 0.2 - 1),
+          height: r1(o.bottom - o.top + f * 0.3), rx: r1(f * 0.4), "class": "how-out-chosen" }));
+      }
+      g.appendChild(svgEl("circle", { cx: r1(outX + nodeR), cy: r1(o.cy), r: r1(nodeR), "class": "how-out-node" }));
+      textBlock(g, o.label, labelX, o.labelY, "start", "how-out-label", lh);
+      g.appendChild(svgEl("rect", { x: r1(labelX), y: r1(o.barY), width: r1(barW), height: r1(barH), rx: r1(barH / 2),
+        "class": "how-bar" }));
+      g.appendChild(svgEl("rect", { x: r1(labelX), y: r1(o.barY), width: r1(Math.max(0, Math.min(1, o.confidence)) * barW),
+        height: r1(barH), rx: r1(barH / 2), "class": "how-bar-fill" }));
+      if (o.id !== "other") {
+        var tx = labelX + Math.max(0, Math.min(1, how.threshold)) * barW;
+        var tick = { x1: r1(tx), x2: r1(tx), y1: r1(o.barY - f * 0.25), y2: r1(o.barY + barH + f * 0.25) };
+        g.appendChild(svgEl("line", Object.assign({ "class": "how-threshold-halo" }, tick)));
+        g.appendChild(svgEl("line", Object.assign({ "class": "how-threshold" }, tick)));
+      }
+      g.appendChild(svgEl("text", { x: r1(pctX), y: r1(o.barY + barH / 2 + pctSize * 0.35), "text-anchor": "end",
+        "font-size": r1(pctSize), "class": "how-out-pct" }, percent(o.confidence)));
+      svg.appendChild(g);
+      var fy = gridY + gridH * (j + 0.5) / outs.length;
+      edges.appendChild(svgEl("path", {
+        d: curve(gridX + gridW + 3, fy, outX, o.cy), "class": "how-edge how-edge-out" + (o.chosen ? " chosen" : ""),
+        "stroke-width": r1(1 + 7 * Math.max(0, Math.min(1, o.confidence)))
+      }));
+    });
+
+    // Legend for the threshold: a dashed sample, then the words.
+    var ly = legendY + legend.size * 0.5;
+    var sample = { x1: r1(sampleX), x2: r1(sampleX), y1: r1(ly - f * 0.5), y2: r1(ly + f * 0.5) };
+    svg.appendChild(svgEl("line", Object.assign({ "class": "how-threshold-halo" }, sample)));
+    svg.appendChild(svgEl("line", Object.assign({ "class": "how-threshold" }, sample)));
+    textBlock(svg, legend, legendX, legendY + legend.size, "start", "how-draw-legend", lh);
+    return svg;
+  }
+
+  function renderDrawing(item) {
+    var width = item.panel.clientWidth;
+    if (!width) { return; }
+    var style = window.getComputedStyle(item.box);
+    var f = parseFloat(style.fontSize) || 16;
+    var key = Math.round(width) + "/" + f;
+    if (item.key === key) { return; }
+    item.key = key;
+    item.box.textContent = "";
+    item.box.appendChild(drawNetwork(item.how, item.reply, track, width, f, style.fontFamily, item.id));
+  }
+
+  function renderAllDrawings() { drawings.forEach(renderDrawing); }
+
+  function howPanel(how, id, reply) {
     var details = el("details", { "class": "how", id: id });
     details.appendChild(el("summary", {}, "How did you understand me?"));
     var body = el("div", { "class": "how-body" });
 
     body.appendChild(el("h3", {}, "My network"));
+    var picture = el("div", { "class": "how-picture" });
+    body.appendChild(picture);
+    var item = { panel: details, box: picture, how: how, reply: reply, id: id + "-drawing", key: null };
+    drawings.push(item);
+    details.addEventListener("toggle", function () { if (details.open) { renderDrawing(item); } });
     var net = el("ol", { "class": "how-network", "aria-label": "The layers of my network" });
     var sizes = how.network.sizes;
     net.appendChild(el("li", {}, sizes[0] + " inputs: counts of the letter groups and words in your question"));
@@ -137,8 +454,9 @@
     var tools = el("div", { "class": "bubble-tools" });
     tools.appendChild(speakButton(id + "-text"));
     bubble.appendChild(tools);
-    if (data.how) { bubble.appendChild(howPanel(data.how, id + "-how")); }
+    if (data.how) { bubble.appendChild(howPanel(data.how, id + "-how", data)); }
     log.appendChild(bubble);
+    if (data.how) { renderDrawing(drawings[drawings.length - 1]); }
     scrollToEnd(bubble);
     return id;
   }
@@ -196,6 +514,16 @@
     sendButton = document.getElementById("chat-send");
     track = app.getAttribute("data-track");
     apiUrl = app.getAttribute("data-api");
+
+    // Redraw the network pictures when the window or the reading preferences (bigger text) change.
+    var pending = null;
+    window.addEventListener("resize", function () {
+      if (pending) { window.cancelAnimationFrame(pending); }
+      pending = window.requestAnimationFrame(function () { pending = null; renderAllDrawings(); });
+    });
+    if (window.MutationObserver) {
+      new MutationObserver(renderAllDrawings).observe(document.documentElement, { attributes: true, attributeFilter: ["class"] });
+    }
 
     form.addEventListener("submit", function (event) {
       event.preventDefault();
