@@ -50,6 +50,7 @@ from typing import Any, Iterable, Mapping, Sequence
 import numpy as np
 
 from engine import Network, train
+from engine.activations import FUNCTIONS as ACTIVATIONS
 
 DATA_PATH = Path(__file__).resolve().parent / "data" / "recogniser.json"
 FORMAT_VERSION = 2
@@ -366,21 +367,40 @@ class Lexicon:
         return cls(data["counts"], data["topic_words"], idf, config)
 
 
-def _units(text: str, config: Mapping[str, Any], lexicon: Lexicon | None = None) -> list[tuple[str, tuple[int, ...]]]:
-    """Every feature unit of a message with the typed-word positions it comes from: ("c:<wo", (0,)), ("w:word", (0,))..."""
-    reader = lexicon if lexicon is not None else Lexicon({}, (), None, dict(config, spelling=False))
-    words = reader.words(text)
+_PLAIN_READERS: dict[str, Lexicon] = {}
+
+
+def _plain_reader(config: Mapping[str, Any]) -> Lexicon:
+    """A reader that takes words as typed (slang still expanded when the config says so), one per config and process."""
+    key = json.dumps(config, sort_keys=True, default=str)
+    reader = _PLAIN_READERS.get(key)
+    if reader is None:
+        reader = _PLAIN_READERS[key] = Lexicon({}, (), None, dict(config, spelling=False))
+    return reader
+
+
+def _units(text: str, config: Mapping[str, Any], lexicon: Lexicon | None = None,
+           words: Sequence[tuple[int, str]] | None = None) -> list[tuple[str, tuple[int, ...]]]:
+    """Every feature unit of a message with the typed-word positions it comes from: ("c:<wo", (0,)), ("w:word", (0,))...
+    words: the message as read (`Lexicon.words`), when the caller has it already."""
+    if words is None:
+        words = (lexicon if lexicon is not None else _plain_reader(config)).words(text)
     units: list[tuple[str, tuple[int, ...]]] = []
     for i, word in words:
-        padded = f"<{word}>"
-        for n in config["char_ngrams"]:
-            for start in range(0, max(len(padded) - n + 1, 0)):
-                units.append(("c:" + padded[start:start + n], (i,)))
-        if config["words"]:
-            units.append(("w:" + word, (i,)))
+        units.extend((unit, (i,)) for unit in _word_units(word, config))
     if config["word_pairs"]:
         for (i, a), (j, b) in zip(words, words[1:]):
             units.append((f"p:{a}_{b}", (i,) if i == j else (i, j)))
+    return units
+
+
+def _word_units(word: str, config: Mapping[str, Any]) -> list[str]:
+    """The units of one word read: its character n-grams (with word boundaries) and the word itself."""
+    padded = f"<{word}>"
+    units = ["c:" + padded[start:start + n] for n in config["char_ngrams"]
+             for start in range(0, max(len(padded) - n + 1, 0))]
+    if config["words"]:
+        units.append("w:" + word)
     return units
 
 
@@ -388,12 +408,46 @@ def _bucket(unit: str, buckets: int) -> int:
     return zlib.crc32(unit.encode("utf-8")) % buckets
 
 
-def _counts(texts: Sequence[str], config: Mapping[str, Any], lexicon: Lexicon | None) -> np.ndarray:
+# word -> bucket of every unit of the word, per feature config: a word's n-grams are hashed once per process.
+_WORD_BUCKETS: dict[tuple, dict[str, list[int]]] = {}
+
+
+def _word_buckets(config: Mapping[str, Any]) -> dict[str, list[int]]:
+    key = (int(config["buckets"]), tuple(config["char_ngrams"]), bool(config["words"]))
+    table = _WORD_BUCKETS.get(key)
+    if table is None or len(table) > 200_000:
+        table = _WORD_BUCKETS[key] = {}
+    return table
+
+
+def _row_buckets(words: Sequence[tuple[int, str]], config: Mapping[str, Any]) -> list[int]:
+    """The bucket of every unit of a message as read (the same multiset as `_units`, hashed)."""
     buckets = int(config["buckets"])
-    X = np.zeros((len(texts), buckets))
+    table = _word_buckets(config)
+    out: list[int] = []
+    for _, word in words:
+        found = table.get(word)
+        if found is None:
+            found = table[word] = [_bucket(u, buckets) for u in _word_units(word, config)]
+        out.extend(found)
+    if config["word_pairs"]:
+        out.extend(_bucket(f"p:{a}_{b}", buckets) for (_, a), (_, b) in zip(words, words[1:]))
+    return out
+
+
+def _counts(texts: Sequence[str], config: Mapping[str, Any], lexicon: Lexicon | None,
+            read: Sequence[Sequence[tuple[int, str]]] | None = None) -> np.ndarray:
+    """Unit counts per bucket -> (len(texts), buckets). read: the texts as read already, when the caller has them."""
+    buckets = int(config["buckets"])
+    reader = lexicon if lexicon is not None else _plain_reader(config)
+    rows: list[int] = []
+    cols: list[int] = []
     for row, text in enumerate(texts):
-        for unit, _ in _units(text, config, lexicon):
-            X[row, _bucket(unit, buckets)] += 1.0
+        found = _row_buckets(read[row] if read is not None else reader.words(text), config)
+        cols.extend(found)
+        rows.extend([row] * len(found))
+    X = np.zeros((len(texts), buckets))
+    np.add.at(X, (np.asarray(rows, dtype=np.intp), np.asarray(cols, dtype=np.intp)), 1.0)
     return X
 
 
@@ -557,6 +611,19 @@ class Recognition:
     known: bool = True
 
 
+@dataclass(frozen=True)
+class _Reading:
+    """One message as the recogniser read it: words as read [(typed-word index, word)], its feature vector, each
+    network's first-layer sums and outputs, the averaged outputs, and whether it has a concept word."""
+
+    words: tuple[tuple[int, str], ...]
+    x: np.ndarray
+    hidden_z: list[np.ndarray]
+    outputs: list[np.ndarray]
+    p: np.ndarray
+    known: bool
+
+
 @dataclass
 class Recogniser:
     nets: list[Network]
@@ -567,6 +634,8 @@ class Recogniser:
     config: dict[str, Any] = field(default_factory=lambda: dict(FEATURE_CONFIG))
     metrics: dict[str, Any] = field(default_factory=dict)
     max_other: float = 1.0  # decline ("unsure") when the "other" class gets more than this
+    _weights: list | None = field(default=None, init=False, repr=False, compare=False)
+    _readings: dict[str, _Reading] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def net(self) -> Network:
@@ -580,6 +649,40 @@ class Recogniser:
     def _features(self, messages: Sequence[str]) -> np.ndarray:
         return features(messages, self.config, self.lexicon)
 
+    def _layers(self) -> list[list[tuple[np.ndarray, np.ndarray, str]]]:
+        """Every network's (W, b, activation) per layer, copied out of the networks once (they do not change after
+        training; Network.params copies on every call)."""
+        if self._weights is None:
+            self._weights = [[(W, b, name) for (W, b), name in zip(net.params, net.activations)] for net in self.nets]
+        return self._weights
+
+    def _reading(self, message: str) -> _Reading:
+        """One message read, featurised and run through every network, once: recognise() and explain() of the same
+        message (one chat reply) share it. A small per-recogniser cache, cleared when full."""
+        found = self._readings.get(message)
+        if found is not None:
+            return found
+        words = self.lexicon.words(message)
+        X = _scale(_counts([message], self.config, self.lexicon, [words]),
+                   self.lexicon.idf if self.config.get("tfidf") else None)
+        zs, outputs = [], []
+        for layers in self._layers():
+            a = X
+            first = None
+            for W, b, name in layers:  # the same arithmetic as Network.predict
+                z = a @ W + b
+                first = z if first is None else first
+                a = ACTIVATIONS[name](z)
+            zs.append(first[0])
+            outputs.append(a[0])
+        p = sum(outputs) / len(outputs)
+        known = not self.config.get("known_word_rule") or any(w in self.lexicon.topic_words for _, w in words)
+        found = _Reading(tuple(words), X[0], zs, outputs, p, known)
+        if len(self._readings) >= 256:
+            self._readings.clear()
+        self._readings[message] = found
+        return found
+
     def probabilities(self, messages: Sequence[str]) -> np.ndarray:
         """Softmax outputs for messages, averaged over the networks -> (len(messages), topics + 1); the last column
         is "other"."""
@@ -590,7 +693,8 @@ class Recogniser:
         return not self.config.get("known_word_rule") or self.lexicon.knows(message)
 
     def recognise(self, message: str) -> Recognition:
-        return self._decide(self.probabilities([message])[0], self._known(message))
+        reading = self._reading(message)
+        return self._decide(reading.p, reading.known)
 
     def recognise_many(self, messages: Sequence[str]) -> list[Recognition]:
         if not messages:
@@ -613,15 +717,13 @@ class Recogniser:
         """How the networks read `message`: their shape, the typed words and the letter groups that pushed them
         toward `topic` (the best concept when None) as gradient x input of log p(topic), averaged over the networks,
         the words as read after slang and spelling fixes, and the top three concepts."""
-        x = self._features([message])[0]
-        p = self.probabilities([message])[0]
+        reading = self._reading(message)
+        x, p = reading.x, reading.p
         k = self.classes.index(topic) if topic in self.topics else int(np.argmax(p[:-1]))
         contribution = np.zeros_like(x)
         active = 0
-        for net in self.nets:
-            (W1, b1), (W2, b2) = net.params
-            hidden_z = x @ W1 + b1
-            p_net = net.predict(x[None, :])[0]
+        for layers, hidden_z, p_net in zip(self._layers(), reading.hidden_z, reading.outputs):
+            (W1, _, _), (W2, _, _) = layers
             # d log p_k / d logits = onehot(k) - p; back through the output weights and the ReLU to the inputs.
             d_logits = -p_net
             d_logits[k] += 1.0
@@ -630,16 +732,14 @@ class Recogniser:
             active += int((hidden_z > 0).sum())
 
         buckets = int(self.config["buckets"])
-        units = _units(message, self.config, self.lexicon)
-        counts = np.zeros(buckets)
-        for unit, _ in units:
-            counts[_bucket(unit, buckets)] += 1.0
+        units = _units(message, self.config, words=reading.words)
+        hashed = [_bucket(unit, buckets) for unit, _ in units]
+        counts = np.bincount(np.asarray(hashed, dtype=np.intp), minlength=buckets) if hashed else np.zeros(buckets)
+        shares = contribution[hashed] / counts[hashed] if hashed else np.zeros(0)
         words = normalise(message).split()
         per_word = np.zeros(len(words))
         per_unit: dict[str, float] = {}
-        for unit, positions in units:
-            h = _bucket(unit, buckets)
-            share = contribution[h] / counts[h]
+        for (unit, positions), share in zip(units, shares.tolist()):
             per_unit[unit] = per_unit.get(unit, 0.0) + share
             for i in positions:
                 per_word[i] += share / len(positions)
@@ -647,7 +747,7 @@ class Recogniser:
         for w, s in zip(words, per_word):
             word_scores[w] = word_scores.get(w, 0.0) + float(s)
         read_as = {}
-        for i, w in self.lexicon.words(message):
+        for i, w in reading.words:
             read_as.setdefault(words[i], []).append(w)
         top_words = sorted(((w, s) for w, s in word_scores.items() if s > 0), key=lambda t: -t[1])[:top]
         top_units = sorted(((u, s) for u, s in per_unit.items() if s > 0), key=lambda t: -t[1])[:top]
@@ -665,10 +765,10 @@ class Recogniser:
             "words": [{"text": w, "score": round(s, 4), "read_as": " ".join(read_as.get(w, [w]))}
                       for w, s in top_words],
             "pieces": [{"text": _show_unit(u), "score": round(s, 4)} for u, s in top_units],
-            "read_as": " ".join(w for _, w in self.lexicon.words(message)),
+            "read_as": " ".join(w for _, w in reading.words),
             "top": [{"topic": self.topics[i], "confidence": float(p[i])} for i in ranked],
             "other": float(p[-1]),
-            "known_words": self._known(message),
+            "known_words": reading.known,
             "active_hidden": round(active / len(self.nets)),
         }
 

@@ -118,6 +118,39 @@ def test_how_did_you_understand_me(api):
     assert 0 < how["threshold"] < 1
 
 
+def test_a_reply_reads_the_message_once_and_each_lessons_messages_once(app, content_bank, monkeypatch):
+    # Speed without changing results: the recogniser's reading of a message is shared by recognise() and explain(),
+    # and a lesson's messages are featurised once per process, so a reply counts n-grams for two texts only (the
+    # message as the recogniser reads it, and as typed for picking the lesson message).
+    from tutor import recogniser as rec
+
+    calls = []
+    original = rec._counts
+    monkeypatch.setattr(rec, "_counts", lambda texts, *a, **kw: calls.append(len(texts)) or original(texts, *a, **kw))
+    with app.app_context():
+        chat_service.reply("why does the computer go backwards", "ages-9-12")  # may featurise the lesson once
+        rec.shipped()._readings.clear()  # a message seen before (another database's run) is not read again
+        calls.clear()
+        body, found = chat_service.reply("why does my computer go backwards", "ages-9-12")
+    assert found.topic == "backpropagation" and body["how"]["topic"] == "backpropagation"
+    assert calls == [1, 1]
+
+
+def test_cached_lesson_features_pick_the_same_message_as_fresh_ones(content_bank):
+    import numpy as np
+
+    from tutor import recogniser as rec
+
+    for concept in content_bank.concept_ids:
+        lesson = content_bank.lesson(concept, "ages-13-plus")
+        messages = list(lesson.messages or [])
+        for question in content_bank.chat.training[concept][:5]:
+            fresh = rec.features([m.text + (" " + m.why if m.why else "") for m in messages])
+            expected = messages[int(np.argmax(fresh @ rec.features([question])[0]))] if messages else None
+            assert chat_service._best_message(lesson, question) is expected
+            assert chat_service._best_message(lesson, question) is expected  # second time from the cache
+
+
 def test_track_defaults_to_the_sessions_then_ages_9_12(client, api, content_bank):
     data = post(api, {"message": "why does it go backwards"}).get_json()
     assert data["reply"].split("\n\n")[0] == content_bank.lesson("backpropagation", "ages-9-12").summary

@@ -125,6 +125,33 @@ def test_features_are_finite_unit_length_or_empty(text):
     assert norm == pytest.approx(1.0) or (norm == 0 and not rec.normalise(text))
 
 
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.text(max_size=60), max_size=4))
+def test_counts_are_the_hashed_units_of_each_message(texts):
+    # The fast counting (each word's n-grams hashed once per process) counts exactly the units `_units` lists.
+    for lexicon in (None, rec.shipped().lexicon):
+        X = rec._counts(texts, rec.FEATURE_CONFIG, lexicon)
+        buckets = rec.FEATURE_CONFIG["buckets"]
+        for row, text in enumerate(texts):
+            expected = np.zeros(buckets)
+            for unit, _ in rec._units(text, rec.FEATURE_CONFIG, lexicon):
+                expected[rec._bucket(unit, buckets)] += 1
+            assert np.array_equal(X[row], expected)
+
+
+def test_one_message_alone_and_in_a_batch_are_recognised_alike(shipped, content_bank):
+    messages = [qs[0] for qs in content_bank.chat.training.values()] + ["hi there", "qqqq", "wats a wieght", ""]
+    batch = shipped.recognise_many(messages)
+    probs = shipped.probabilities(messages)
+    for message, together, p in zip(messages, batch, probs):
+        alone = shipped.recognise(message)
+        assert (alone.status, alone.topic, alone.known) == (together.status, together.topic, together.known)
+        assert alone.confidence == pytest.approx(together.confidence, abs=1e-12)
+        how = shipped.explain(message)
+        assert [t["confidence"] for t in how["top"]] == pytest.approx(sorted(p[:-1], reverse=True)[:3], abs=1e-12)
+        assert how["known_words"] == together.known
+
+
 @settings(max_examples=30, deadline=None)
 @given(st.text(max_size=200))
 def test_any_text_gets_a_decision_and_an_explanation(text):

@@ -129,13 +129,28 @@ def _related(content: Bank, concept: str, track: str) -> list[str]:
     return unique[:3]
 
 
+# id(lesson) -> (lesson, features of its messages): each lesson's messages are featurised once per process. The
+# lesson itself is kept in the entry, so its id cannot be reused by another object while the entry exists.
+_MESSAGE_FEATURES: dict[int, tuple[Lesson, np.ndarray]] = {}
+
+
+def _message_features(lesson: Lesson, messages: list) -> np.ndarray:
+    cached = _MESSAGE_FEATURES.get(id(lesson))
+    if cached is not None and cached[0] is lesson:
+        return cached[1]
+    X = rec.features([m.text + (" " + m.why if m.why else "") for m in messages])
+    if len(_MESSAGE_FEATURES) >= 512:
+        _MESSAGE_FEATURES.clear()
+    _MESSAGE_FEATURES[id(lesson)] = (lesson, X)
+    return X
+
+
 def _best_message(lesson: Lesson, question: str):
     """The lesson message whose words overlap most with the question (the first one on a tie or no overlap)."""
     messages = list(lesson.messages or [])
     if not messages:
         return None
-    texts = [m.text + (" " + m.why if m.why else "") for m in messages]
-    X = rec.features(texts)
+    X = _message_features(lesson, messages)
     q = rec.features([question])[0]
     return messages[int(np.argmax(X @ q))]
 
