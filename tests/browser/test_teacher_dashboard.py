@@ -1,7 +1,8 @@
 """The teacher's journey after a lesson, on the demo class: the dashboard (grid in colour with numbers, sortable with
 buttons and aria-sort, the hardest questions with the most-chosen wrong answer, who is stuck now, plots with their
 descriptions), one learner's history, the CSV download, lessons to do and the printable worksheets; axe on every
-page, at desktop and phone sizes."""
+page, at desktop and phone sizes; on a phone the item analysis is one labelled card per question, not wider than the
+screen."""
 from __future__ import annotations
 
 import re
@@ -11,6 +12,13 @@ from live import serve_app
 from playwright.sync_api import expect
 
 FITS = "() => document.documentElement.scrollWidth <= window.innerWidth"
+# [sideways scroll inside the table's scroller, table's left, right, viewport width]
+TABLE_BOX = """t => { const wrap = t.closest('.table-wrap'), box = t.getBoundingClientRect();
+  return [wrap.scrollWidth - wrap.clientWidth, box.left, box.right, window.innerWidth]; }"""
+# every cell labelled with its column's heading (what a phone shows before the value)
+LABELLED = """t => { const heads = Array.from(t.tHead.rows[0].cells, c => c.textContent.trim());
+  return Array.from(t.tBodies[0].rows).filter(r => Array.from(r.cells).some((c, i) =>
+    c.tagName === 'TD' && c.dataset.label !== heads[i])).length; }"""
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
 
 
@@ -105,7 +113,26 @@ def test_teacher_dashboard_journey(page, browser, browser_context_args, demo_dat
         sign_in_demo_teacher(p, demo_data)
         p.get_by_role("link", name=re.compile("Dashboard")).first.click()
         assert p.evaluate(FITS)
-        axe(p, "teacher-dash-07-dashboard-phone")
+
+        # the item analysis on a phone: one labelled card per question, nothing to scroll sideways for
+        items = p.locator("table.items-table")
+        expect(items.locator("tbody tr")).not_to_have_count(0)
+        scroll, left, right, width = items.evaluate(TABLE_BOX)
+        assert scroll <= 0 and left >= 0 and right <= width, (scroll, left, right, width)
+        assert items.evaluate(LABELLED) == 0
+        first = items.locator("tbody tr").first
+        facility = first.locator("td").nth(1)
+        assert '"Facility: "' in facility.evaluate("c => getComputedStyle(c, '::before').content")
+        expect(first.get_by_role("rowheader")).to_be_visible()
+        expect(facility).to_be_visible()
+        # still a table for screen readers: the headings row is hidden from sight only
+        expect(items.get_by_role("columnheader", name="Most-chosen wrong answer")).to_have_count(1)
+        axe(p, "teacher-dash-07-dashboard-phone")  # the whole page, item analysis cards included
+
+        # the grid still sorts at phone size
+        total = p.locator("table.mastery-grid th[data-sort-key='total']")
+        total.get_by_role("button").click()
+        expect(total).to_have_attribute("aria-sort", "descending")
         p.locator("#stuck").get_by_role("link", name="Hugo").click()
         assert p.evaluate(FITS)
         axe(p, "teacher-dash-08-learner-phone")
