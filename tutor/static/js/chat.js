@@ -171,47 +171,79 @@
     return "M" + r1(x1) + " " + r1(y1) + " C" + r1(mx) + " " + r1(y1) + " " + r1(mx) + " " + r1(y2) + " " + r1(x2) + " " + r1(y2);
   }
 
+  function curveDown(x1, y1, x2, y2) {
+    var my = (y1 + y2) / 2;
+    return "M" + r1(x1) + " " + r1(y1) + " C" + r1(x1) + " " + r1(my) + " " + r1(x2) + " " + r1(my) + " " + r1(x2) + " " + r1(y2);
+  }
+
+  // Wide panels: three columns, words | hidden units | outputs, edges between them. Narrow panels (a phone with bigger
+  // text or the 5-8 track: fewer than 19 letters across) would squeeze the topic names, so the words go in a row on
+  // top with their edges coming down into the hidden units, and the outputs get the width the word column had.
   function drawNetwork(how, reply, trackId, width, f, family, idBase) {
     var words = drawingWords(trackId, how);
     var outs = drawingOutputs(how, reply, words);
-    // Below about 19 letters' widths the three columns cannot hold their words: lay out that wide and let the
-    // viewBox scale the picture down (bigger text or the 5-8 track on a phone), never below about 16 px of text.
-    var W = Math.max(Math.round(width), Math.round(19 * f));
+    var W = Math.max(Math.round(width), Math.round(12 * f));
+    var narrow = W < 19 * f;
     var lh = 1.2;
-
-    // Columns: words | edges | hidden units | edges | outputs.
-    var gapE = Math.max(18, Math.min(60, W * 0.07));
+    var headSize = f * 0.85;
     var pillPad = f * 0.45;
+    var pillH = f * 1.6;
+    var nWords = how.words.length;
+
+    var gapE = Math.max(18, Math.min(60, W * 0.07));
     var wordMax = 0;
     how.words.forEach(function (w) { wordMax = Math.max(wordMax, textWidth(w.text, f, family, false) + 2 * pillPad); });
-    var wordsW = Math.max(W * 0.2, Math.min(W * 0.27, wordMax || W * 0.2));
+    var wordsW = narrow ? 0 : Math.max(W * 0.2, Math.min(W * 0.27, wordMax || W * 0.2));
     var hidW = Math.max(44, Math.min(150, W * 0.17));
-    var hidX = wordsW + gapE;
+    var hidX = narrow ? 0 : wordsW + gapE;
     var outX = hidX + hidW + gapE;
     var outW = W - outX;
 
-    var headSize = f * 0.85;
-    var heads = [
-      { w: wrap(words.inputs, wordsW, headSize, family, true), x: 0, anchor: "start" },
-      { w: wrap(words.hidden, hidW + 2 * gapE - 4, headSize, family, true), x: hidX + hidW / 2, anchor: "middle" },
-      { w: wrap(words.outputs, outW, headSize, family, true), x: outX, anchor: "start" }
-    ];
-    var headH = 0;
-    heads.forEach(function (h) { headH = Math.max(headH, h.w.lines.length * h.w.size * lh); });
-    var top = headH + f * 0.6;
+    var heads = [];
+    var pills = [];
+    var top;
+    if (narrow) {
+      // Row of word pills (wrapping onto more rows), then a band for their edges, then hidden units | outputs.
+      var inHead = wrap(words.inputs, W, headSize, family, true);
+      heads.push({ w: inHead, x: 0, y: inHead.size, anchor: "start" });
+      var py = inHead.lines.length * inHead.size * lh + f * 0.3;
+      var px = 0;
+      how.words.forEach(function (w) {
+        var label = wrap(w.text, W - 2 * pillPad, f, family, false);
+        label.lines = label.lines.slice(0, 1);
+        var pw = Math.min(W, textWidth(label.lines[0], label.size, family, false) + 2 * pillPad);
+        if (px > 0 && px + pw > W) { px = 0; py += pillH + f * 0.4; }
+        pills.push({ word: w, label: label, x: px, y: py, w: pw });
+        px += pw + f * 0.5;
+      });
+      var pillsBottom = nWords ? py + pillH : py + f * 1.2;
+      var outHead = wrap(words.outputs, outW, headSize, family, true);
+      top = pillsBottom + f * 2.2;
+      heads.push({ w: outHead, x: outX, y: top + outHead.size, anchor: "start" });
+      var outTop = top + outHead.lines.length * outHead.size * lh + f * 0.5;
+    } else {
+      heads.push({ w: wrap(words.inputs, wordsW, headSize, family, true), x: 0, anchor: "start" });
+      heads.push({ w: wrap(words.hidden, hidW + 2 * gapE - 4, headSize, family, true), x: hidX + hidW / 2, anchor: "middle" });
+      heads.push({ w: wrap(words.outputs, outW, headSize, family, true), x: outX, anchor: "start" });
+      var headH = 0;
+      heads.forEach(function (h) { h.y = h.w.size; headH = Math.max(headH, h.w.lines.length * h.w.size * lh); });
+      top = headH + f * 0.6;
+      outTop = top;
+    }
 
     // Outputs: a node circle, the label (wrapped), then the bar and its percentage.
     var nodeR = f * 0.4;
     var labelX = outX + 2 * nodeR + f * 0.4;
+    var labelSize = f * (W - labelX < 14 * f ? 0.9 : 1);
     var pctSize = f * 0.9;
     var pctW = textWidth("100%", pctSize, family, true) + f * 0.3;
     var pctX = W - f * 0.35;
     var barW = Math.max(20, pctX - labelX - pctW);
     var barH = f * 0.8;
-    var y = top;
+    var y = outTop;
     outs.forEach(function (o, i) {
       if (i === outs.length - 1) { y += f * 0.4; }
-      o.label = wrap(o.title, W - labelX - f * 0.4, f * (W < 480 ? 0.9 : 1), family, o.chosen);
+      o.label = wrap(o.title, W - labelX - f * 0.4, labelSize, family, o.chosen);
       o.top = y;
       o.labelY = y + o.label.size;
       y += o.label.lines.length * o.label.size * lh + f * 0.2;
@@ -223,18 +255,25 @@
     });
     var outsBottom = y;
 
-    // Words: pills spread over the same height.
-    var pillH = f * 1.6;
-    var nWords = how.words.length;
+    // Words (wide layout): pills in their column, centred on the content's height.
     var wordsH = nWords * pillH + Math.max(0, nWords - 1) * f * 0.5;
-    var contentH = Math.max(outsBottom - top, wordsH, f * 6);
+    var contentH = Math.max(outsBottom - top, narrow ? 0 : wordsH, f * 6);
+    if (!narrow) {
+      var wy = top + (contentH - wordsH) / 2;
+      how.words.forEach(function (w) {
+        var label = wrap(w.text, wordsW - 2 * pillPad, f, family, false);
+        label.lines = label.lines.slice(0, 1);
+        pills.push({ word: w, label: label, x: 0, y: wy, w: wordsW });
+        wy += pillH + f * 0.5;
+      });
+    }
 
     // Hidden units: the grid shape that gives the biggest circles in the column.
     var M = Math.max(1, how.network.sizes[1]);
     var best = { cols: 1, s: 0 };
     for (var cols = 1; cols <= M; cols += 1) {
-      var s = Math.min(hidW / cols, contentH / Math.ceil(M / cols));
-      if (s > best.s) { best = { cols: cols, s: s }; }
+      var side = Math.min(hidW / cols, contentH / Math.ceil(M / cols));
+      if (side > best.s) { best = { cols: cols, s: side }; }
     }
     var s = Math.min(best.s, f * 1.4);
     var rows = Math.ceil(M / best.cols);
@@ -243,17 +282,26 @@
     var gridX = hidX + (hidW - gridW) / 2;
     var gridY = top + (contentH - gridH) / 2;
 
-    // Footer: the active-units caption under the hidden column, the threshold legend under the outputs.
+    // Footer: the active-units caption under the hidden column, the threshold legend under the outputs. Side by
+    // side when the caption fits on one line between the columns; otherwise the caption gets the width around the
+    // hidden column (all of it when narrow) and the legend goes below it.
     var footY = top + contentH + f * 0.6;
-    // Side by side when the caption fits on one line between the columns; otherwise the caption gets the width
-    // around the hidden column and the legend goes below it.
     var cx = hidX + hidW / 2;
-    var caption = wrap(words.active, 2 * Math.min(cx, outX - cx) - 4, f * 0.85, family, true);
-    var sideBySide = caption.lines.length === 1;
-    if (!sideBySide) { caption = wrap(words.active, 2 * Math.min(cx, W - cx) - 4, f * 0.85, family, true); }
+    var capSize = f * 0.85;
+    var caption = wrap(words.active, 2 * Math.min(cx, outX - cx) - 4, capSize, family, true);
+    var sideBySide = !narrow && caption.lines.length === 1;
+    var capX = cx;
+    var capAnchor = "middle";
+    if (narrow) {
+      caption = wrap(words.active, W - 2, capSize, family, true);
+      capX = 0;
+      capAnchor = "start";
+    } else if (!sideBySide) {
+      caption = wrap(words.active, 2 * Math.min(cx, W - cx) - 4, capSize, family, true);
+    }
     var captionH = caption.lines.length * caption.size * lh;
     var legendY = sideBySide ? footY : footY + captionH + f * 0.5;
-    var sampleX = sideBySide || W - outX >= 12 * f ? outX + f * 0.6 : f * 0.6;
+    var sampleX = sideBySide || (!narrow && W - outX >= 12 * f) ? outX + f * 0.6 : f * 0.6;
     var legendX = sampleX + f * 0.9;
     var noneChosen = !outs.some(function (o) { return o.chosen; });
     var legend = wrap((noneChosen ? words.none + " " : "") + words.threshold, W - legendX - 2, f * 0.8, family, false);
@@ -263,37 +311,33 @@
     var titleId = idBase + "-title";
     var descId = idBase + "-desc";
     var svg = svgEl("svg", {
-      "class": "how-drawing", role: "img", viewBox: "0 0 " + W + " " + H, width: "100%",
+      "class": "how-drawing" + (narrow ? " narrow" : ""), role: "img", viewBox: "0 0 " + W + " " + H, width: "100%",
       "aria-labelledby": titleId + " " + descId, "font-size": r1(f), "data-width": W
     });
     svg.appendChild(svgEl("title", { id: titleId }, words.title));
     svg.appendChild(svgEl("desc", { id: descId }, drawingDescription(how, reply, words, outs)));
 
-    heads.forEach(function (h) { textBlock(svg, h.w, h.x, h.w.size, h.anchor, "how-draw-head", lh); });
+    heads.forEach(function (h) { textBlock(svg, h.w, h.x, h.y, h.anchor, "how-draw-head", lh); });
 
     var edges = svgEl("g", { "class": "how-edges" });
     svg.appendChild(edges);
 
-    // Input words.
+    // Input words, each with an edge into the hidden units as thick as its score.
     var maxScore = nWords ? Math.max.apply(null, how.words.map(function (w) { return w.score; })) || 1 : 1;
-    var wy = top + (contentH - wordsH) / 2;
-    how.words.forEach(function (w, i) {
-      var g = svgEl("g", { "class": "how-in", "data-word": w.text });
-      var label = wrap(w.text, wordsW - 2 * pillPad, f, family, false);
-      label.lines = label.lines.slice(0, 1);
-      var cy = wy + pillH / 2;
-      g.appendChild(svgEl("rect", { x: 0, y: r1(wy), width: r1(wordsW), height: r1(pillH), rx: r1(pillH / 2), "class": "how-in-node" }));
-      textBlock(g, label, wordsW / 2, cy + label.size * 0.35, "middle", "how-in-label", lh);
+    pills.forEach(function (p, i) {
+      var g = svgEl("g", { "class": "how-in", "data-word": p.word.text });
+      g.appendChild(svgEl("rect", { x: r1(p.x), y: r1(p.y), width: r1(p.w), height: r1(pillH), rx: r1(pillH / 2),
+        "class": "how-in-node" }));
+      textBlock(g, p.label, p.x + p.w / 2, p.y + pillH / 2 + p.label.size * 0.35, "middle", "how-in-label", lh);
       svg.appendChild(g);
-      var ty = gridY + gridH * (i + 0.5) / nWords;
-      edges.appendChild(svgEl("path", {
-        d: curve(wordsW, cy, gridX - 3, ty), "class": "how-edge how-edge-in",
-        "stroke-width": r1(1 + 7 * Math.max(0, w.score) / maxScore)
-      }));
-      wy += pillH + f * 0.5;
+      var thick = r1(1 + 7 * Math.max(0, p.word.score) / maxScore);
+      var d = narrow ? curveDown(p.x + p.w / 2, p.y + pillH, gridX + gridW * (i + 0.5) / nWords, gridY - 3)
+        : curve(wordsW, p.y + pillH / 2, gridX - 3, gridY + gridH * (i + 0.5) / nWords);
+      edges.appendChild(svgEl("path", { d: d, "class": "how-edge how-edge-in", "stroke-width": thick }));
     });
     if (!nWords) {
-      textBlock(svg, wrap(words.noWords, wordsW, f * 0.85, family, false), 0, top + contentH / 2, "start", "how-draw-note", lh);
+      var note = wrap(words.noWords, narrow ? W : wordsW, f * 0.85, family, false);
+      textBlock(svg, note, 0, narrow ? top - f * 1.6 : top + contentH / 2, "start", "how-draw-note", lh);
     }
 
     // Hidden units: the first `active_hidden` circles lit (the count, not which units).
@@ -305,7 +349,7 @@
         "class": u < how.active_hidden ? "how-unit on" : "how-unit" }));
     }
     svg.appendChild(units);
-    textBlock(svg, caption, hidX + hidW / 2, footY + caption.size, "middle", "how-draw-caption", lh);
+    textBlock(svg, caption, capX, footY + caption.size, capAnchor, "how-draw-caption", lh);
 
     // Outputs.
     outs.forEach(function (o, j) {
