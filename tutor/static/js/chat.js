@@ -243,7 +243,10 @@
     var y = outTop;
     outs.forEach(function (o, i) {
       if (i === outs.length - 1) { y += f * 0.4; }
+      // The chosen topic's name is bold unless bold would have to shrink it (then the box and filled node mark it).
       o.label = wrap(o.title, W - labelX - f * 0.4, labelSize, family, o.chosen);
+      o.bold = o.chosen && o.label.size >= labelSize;
+      if (o.chosen && !o.bold) { o.label = wrap(o.title, W - labelX - f * 0.4, labelSize, family, false); }
       o.top = y;
       o.labelY = y + o.label.size;
       y += o.label.lines.length * o.label.size * lh + f * 0.2;
@@ -359,7 +362,7 @@
           height: r1(o.bottom - o.top + f * 0.3), rx: r1(f * 0.4), "class": "how-out-chosen" }));
       }
       g.appendChild(svgEl("circle", { cx: r1(outX + nodeR), cy: r1(o.cy), r: r1(nodeR), "class": "how-out-node" }));
-      textBlock(g, o.label, labelX, o.labelY, "start", "how-out-label", lh);
+      textBlock(g, o.label, labelX, o.labelY, "start", "how-out-label" + (o.bold ? " strong" : ""), lh);
       g.appendChild(svgEl("rect", { x: r1(labelX), y: r1(o.barY), width: r1(barW), height: r1(barH), rx: r1(barH / 2),
         "class": "how-bar" }));
       g.appendChild(svgEl("rect", { x: r1(labelX), y: r1(o.barY), width: r1(Math.max(0, Math.min(1, o.confidence)) * barW),
