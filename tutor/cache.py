@@ -60,9 +60,38 @@ class RedisCache:
             log.warning("cache set failed: %s", exc)
 
 
+class Fragments:
+    """Rendered pieces of pages that are the same for everyone (a lesson's conversation), kept in this process only:
+    they are quicker to render again than to fetch from Redis. Bounded (least recently used out first); values are
+    kept as Python objects, so callers must not change what they get."""
+
+    def __init__(self, max_entries: int = 256):
+        self.max_entries = max_entries
+        self._data: OrderedDict[Any, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get_or_make(self, key: Any, make: Callable[[], Any]) -> Any:
+        with self._lock:
+            if key in self._data:
+                self._data.move_to_end(key)
+                return self._data[key]
+        value = make()  # outside the lock: two threads may both render a new key once; both results are equal
+        with self._lock:
+            self._data[key] = value
+            while len(self._data) > self.max_entries:
+                self._data.popitem(last=False)
+        return value
+
+
 def init_app(app: Flask) -> None:
     url = app.config.get("REDIS_URL")
     app.extensions["tutor_cache"] = RedisCache(url) if url else MemoryCache()
+    app.extensions["tutor_fragments"] = Fragments()
+
+
+def fragments() -> Fragments:
+    """The current app's cache of rendered page fragments."""
+    return current_app.extensions["tutor_fragments"]
 
 
 def cache_key(namespace: str, params: dict[str, Any]) -> str:

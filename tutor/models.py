@@ -1,7 +1,8 @@
 """The tutor's stored data: grown-up accounts, learners (children and guests), families, classes."""
 from __future__ import annotations
 
-from datetime import datetime
+import functools
+from datetime import datetime, timezone
 
 from sqlalchemy import (
     JSON,
@@ -14,10 +15,10 @@ from sqlalchemy import (
     Integer,
     String,
     UniqueConstraint,
+    bindparam,
     case,
     event,
     func,
-    literal,
     or_,
     select,
 )
@@ -28,6 +29,10 @@ from .db import Base
 
 TRACK_IDS = ("ages-5-8", "ages-9-12", "ages-13-plus")
 ROLES = ("parent", "teacher")
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
 
 
 class Account(Base):
@@ -153,7 +158,9 @@ class Attempt(Base):
     misconception: Mapped[str | None] = mapped_column(String(60))
     reply: Mapped[dict] = mapped_column(JSON)
     idempotency_key: Mapped[str] = mapped_column(String(100))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    # Set by the app (to the microsecond, so answers a moment apart keep their order); the server default stays for
+    # rows written around the ORM.
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now, server_default=func.now())
 
 
 # ---- per-question summaries of the attempts, for the class dashboard ---------------------------------------------------
@@ -205,39 +212,53 @@ class LearnerWrongAnswer(Base):
     times: Mapped[int] = mapped_column(Integer)
 
 
-def _insert(connection, table):
-    """INSERT … ON CONFLICT for the connection's database (both dialects have it, with their own construct)."""
-    return (postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert)(table)
+_SUMMARY_COLUMNS = ("learner_id", "question", "attempts", "correct", "first_at", "first_correct", "last_at")
 
 
-def count_attempt(connection, attempt_id: int, learner_id: int, item_id: str, kind: str, answer: dict | None,
-                  correct: bool, misconception: str | None) -> None:
-    """Add one stored attempt to the summaries (called in the flush that inserted it, on the same connection)."""
-    stats, question = LearnerItemStats.__table__, question_of(item_id)
-    a = Attempt.__table__
-    # The time comes from the stored row: it may be the database's clock (the column's server default).
-    new = _insert(connection, stats).from_select(
-        ["learner_id", "question", "attempts", "correct", "first_at", "first_correct", "last_at"],
-        select(a.c.learner_id, literal(question, String), literal(1, Integer), case((a.c.correct, 1), else_=0), a.c.created_at, a.c.correct,
-               a.c.created_at).where(a.c.id == attempt_id))
+@functools.cache
+def _summary_statements(dialect: str):
+    """The two INSERT … ON CONFLICT statements that add one attempt to the summaries, built once per dialect (both
+    dialects have the construct, each its own): building these expressions costs more than running them."""
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    stats = LearnerItemStats.__table__
+    new = insert(stats).values({c: bindparam(c) for c in _SUMMARY_COLUMNS})
     x = new.excluded
     earlier, same = x.first_at < stats.c.first_at, x.first_at == stats.c.first_at
-    connection.execute(new.on_conflict_do_update(
+    add_stats = new.on_conflict_do_update(
         index_elements=[stats.c.learner_id, stats.c.question],
         set_={"attempts": stats.c.attempts + x.attempts, "correct": stats.c.correct + x.correct,
               "first_correct": case((earlier, x.first_correct),
                                     (same, or_(stats.c.first_correct, x.first_correct)), else_=stats.c.first_correct),
               "first_at": case((earlier, x.first_at), else_=stats.c.first_at),
-              "last_at": case((x.last_at > stats.c.last_at, x.last_at), else_=stats.c.last_at)}))
+              "last_at": case((x.last_at > stats.c.last_at, x.last_at), else_=stats.c.last_at)})
+    wrong = LearnerWrongAnswer.__table__
+    add_wrong = insert(wrong).values(
+        {**{c: bindparam(c) for c in ("learner_id", "question", "option", "misconception")}, "times": 1}
+    ).on_conflict_do_update(
+        index_elements=[wrong.c.learner_id, wrong.c.question, wrong.c.option, wrong.c.misconception],
+        set_={"times": wrong.c.times + 1})
+    return add_stats, add_wrong
+
+
+def count_attempt(connection, attempt_id: int, learner_id: int, item_id: str, kind: str, answer: dict | None,
+                  correct: bool, misconception: str | None, created_at: datetime | None = None) -> None:
+    """Add one stored attempt to the summaries (called in the flush that inserted it, on the same connection).
+
+    `created_at` is the stored row's time; when it is not known (the row took the database's clock, the column's
+    server default) it is read back from the row."""
+    add_stats, add_wrong = _summary_statements(connection.dialect.name)
+    question = question_of(item_id)
+    if created_at is None:
+        a = Attempt.__table__
+        created_at = connection.scalar(select(a.c.created_at).where(a.c.id == attempt_id))
+    connection.execute(add_stats, {"learner_id": learner_id, "question": question, "attempts": 1,
+                                   "correct": 1 if correct else 0, "first_at": created_at,
+                                   "first_correct": bool(correct), "last_at": created_at})
     if not correct:
-        wrong = LearnerWrongAnswer.__table__
         option = (answer or {}).get("option") if kind == "choice" else None
-        new = _insert(connection, wrong).values(
-            learner_id=learner_id, question=question, option=NO_VALUE if option is None else str(option),
-            misconception=misconception or NO_VALUE, times=1)
-        connection.execute(new.on_conflict_do_update(
-            index_elements=[wrong.c.learner_id, wrong.c.question, wrong.c.option, wrong.c.misconception],
-            set_={"times": wrong.c.times + 1}))
+        connection.execute(add_wrong, {"learner_id": learner_id, "question": question,
+                                       "option": NO_VALUE if option is None else str(option),
+                                       "misconception": misconception or NO_VALUE})
 
 
 @event.listens_for(Attempt, "after_insert")
@@ -245,7 +266,7 @@ def _count_new_attempt(_mapper, connection, attempt: Attempt) -> None:
     # Every attempt added through a session is counted once, when (and only when) its row is inserted. Rows written
     # around the ORM (bulk COPY, raw SQL) must be counted with migration 0030's backfill instead.
     count_attempt(connection, attempt.id, attempt.learner_id, attempt.item_id, attempt.kind, attempt.answer,
-                  bool(attempt.correct), attempt.misconception)
+                  bool(attempt.correct), attempt.misconception, attempt.created_at)
 
 
 class LessonProgress(Base):

@@ -219,3 +219,30 @@ def test_each_key_is_stored_once_whatever_the_retries(app, api, sends):
         # The first reply for a key is the one every retry gets, even when the retry's answer differs.
         assert replies.setdefault(key, body) == body
     assert count(app, Attempt) - before == len(replies)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.booleans(), st.booleans()), min_size=1, max_size=12))
+def test_mastery_follows_every_stored_answer_and_no_retry(app, api, answers):
+    """After each answer the reply's level is the level of the learner's latest scores on the concept, and the
+    mastery row counts every stored attempt once (a retry of a key counts nothing)."""
+    from tutor.db import get_db
+    from tutor.services import mastery
+
+    with app.app_context():  # a fresh guest per example
+        api.client.delete_cookie("session")
+    api._token = None
+    scores, key = [], None
+    for right, retry in answers:
+        if not (retry and key):
+            key = str(uuid.uuid4())
+            scores.append(1.0 if right else 0.0)
+            option = "adds" if right else "thinks"
+        r = attempt(api, "t-choice", {"option": option}, key)
+        assert r.status_code == 200, r.get_json()
+        assert r.get_json()["mastery"]["level"] == mastery.level_for(scores)[0]
+    learner_id = api.get("/api/session").get_json()["user"]["id"]
+    with app.app_context():
+        row = get_db().get(Mastery, (learner_id, "neuron"))
+        stored = get_db().scalar(select(func.count()).select_from(Attempt).where(Attempt.learner_id == learner_id))
+    assert row.attempts == stored == len(scores) and row.level == mastery.level_for(scores)[0]

@@ -14,6 +14,8 @@ from tutor.models import Learner, LessonProgress
 from tutor.services import media
 from tutor.services.examples import fmt
 
+from tests.conftest import Api
+
 from .test_examples import resolve
 
 
@@ -206,3 +208,31 @@ def test_the_progress_route_is_documented(client):
     doc = client.get("/api/openapi.json").get_json()
     operation = doc["paths"]["/api/lessons/{concept_id}/progress"]["post"]
     assert operation["requestBody"] and {"400", "404", "422"} <= set(operation["responses"])
+
+
+# ---- the parts of a lesson page that are the same for everyone ---------------------------------------------------------
+
+def test_a_lesson_page_shows_each_learners_own_progress_around_the_shared_parts(app, content_bank):
+    """The conversation, the check question and the next steps are rendered once and reused; the progress and the
+    name in the page are still each learner's own."""
+    first, second = Api(app.test_client()), Api(app.test_client())
+    item = content_bank.lesson("neuron", "ages-9-12").check
+    first.post("/api/attempts", {"item_id": item.id, "answer": _right_answer(item)},
+               headers={"Idempotency-Key": "shared-parts"})
+    first.post(URL, {"track": "ages-9-12", "messages_seen": 3})  # progress reads the check answer from attempts
+    second.post(URL, {"track": "ages-9-12", "messages_seen": 1})
+    pages = [who.get("/learn/neuron?track=ages-9-12").get_data(as_text=True) for who in (first, second)]
+    assert 'data-seen="3"' in pages[0] and 'data-seen="1"' in pages[1]
+    assert "check-done" in pages[0] and "check-done" not in pages[1]
+    shared = pages[1][pages[1].index('<ol class="conversation"'):pages[1].index('id="check-h"')]
+    assert len(shared) > 1000 and shared in pages[0]
+
+
+def test_the_shared_parts_never_carry_a_learners_name(app):
+    api = Api(app.test_client())
+    api.post(URL, {"track": "ages-9-12", "messages_seen": 1})
+    name = api.get("/api/session").get_json()["user"]["name"]
+    html = api.get("/learn/neuron?track=ages-9-12").get_data(as_text=True)
+    assert html.count(name) == 1  # in the page's header only
+    part = html[html.index('<ol class="conversation"'):]
+    assert name not in part

@@ -147,6 +147,15 @@ def record_progress(db: Session, concept_id: str, track_id: str, messages_seen: 
     raise Conflict("Too many updates arrived at once; please send this one again.")
 
 
+def lesson_progress(db: Session, learner: Learner | None, concept_id: str) -> dict[str, Any] | None:
+    """The learner's progress in one lesson (None for nobody, or nothing yet)."""
+    row = db.get(LessonProgress, (learner.id, concept_id)) if learner is not None else None
+    if row is None:
+        return None
+    return {"messages_seen": row.messages_seen, "completed": row.completed, "checked": row.checked,
+            "check_correct": row.check_correct}
+
+
 def progress_by_concept(db: Session, learner: Learner | None) -> dict[str, dict[str, Any]]:
     """The learner's lesson progress per concept (empty for nobody)."""
     if learner is None:

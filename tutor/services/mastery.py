@@ -58,25 +58,59 @@ def now_utc() -> datetime:
     return datetime.now(timezone.utc)
 
 
+def _review(row: Mastery, recent: Sequence[float], score: float, now: datetime) -> Mastery:
+    """Set the row's level from the recent scores (oldest first, this attempt's last) and review its FSRS card."""
+    level, average = level_for(recent)
+    card = Card.from_dict(row.review_card) if row.review_card else Card(card_id=1, due=now)
+    card, _ = SCHEDULER.review_card(card, rating_for(score), now)
+    row.level, row.score = level, round(average, 4)
+    row.review_card = card.to_dict()
+    row.review_due = card.due
+    return row
+
+
+def _recent_scores(db: Session, learner_id: int, concept: str, limit: int) -> list[float]:
+    """The learner's latest `limit` scores on `concept`, oldest first."""
+    return list(reversed(db.scalars(select(Attempt.score)
+                                    .where(Attempt.learner_id == learner_id, Attempt.concept == concept)
+                                    .order_by(Attempt.id.desc()).limit(limit)).all()))
+
+
 def record(db: Session, learner_id: int, concept: str, score: float, now: datetime | None = None) -> Mastery:
-    """Update the learner's mastery row for `concept` after an attempt was added (not committed: the caller owns it)."""
+    """Update the learner's mastery row for `concept` after attempts were added (not committed: the caller owns it).
+
+    For any number of attempts added since the last update (the demo histories add a session's worth at once);
+    `record_answer` is the quicker path for one answer."""
     now = utc(now) or now_utc()
     db.flush()
-    recent = db.scalars(select(Attempt.score).where(Attempt.learner_id == learner_id, Attempt.concept == concept)
-                        .order_by(Attempt.id.desc()).limit(RECENT)).all()
-    total = db.scalar(select(func.count()).select_from(Attempt)
-                      .where(Attempt.learner_id == learner_id, Attempt.concept == concept)) or 0
-    level, average = level_for(list(reversed(recent)))
+    rows = db.execute(select(Attempt.score, func.count().over())
+                      .where(Attempt.learner_id == learner_id, Attempt.concept == concept)
+                      .order_by(Attempt.id.desc()).limit(RECENT)).all()
     row = db.get(Mastery, (learner_id, concept))
     if row is None:
         row = Mastery(learner_id=learner_id, concept=concept)
         db.add(row)
-    card = Card.from_dict(row.review_card) if row.review_card else Card(card_id=1, due=now)
-    card, _ = SCHEDULER.review_card(card, rating_for(score), now)
-    row.level, row.score, row.attempts = level, round(average, 4), int(total)
-    row.review_card = card.to_dict()
-    row.review_due = card.due
-    return row
+    row.attempts = int(rows[0][1]) if rows else 0
+    return _review(row, [s for s, _ in reversed(rows)], score, now)
+
+
+def record_answer(db: Session, learner_id: int, concept: str, score: float, now: datetime | None = None) -> Mastery:
+    """Update the mastery row for one answer that is about to be stored (call it before adding the attempt).
+
+    The level comes from the learner's earlier scores and this one, so the answer's reply, mastery included, is
+    written with the attempt in one INSERT. The attempt count is raised in SQL (attempts + 1), so answers stored at
+    the same moment are all counted; the level then misses the other one until the next answer, which recomputes
+    it from the stored attempts. A first answer on a concept adds the row; if a twin added it first, the commit
+    raises IntegrityError and the caller tries again."""
+    now = utc(now) or now_utc()
+    recent = _recent_scores(db, learner_id, concept, RECENT - 1) + [score]
+    row = db.get(Mastery, (learner_id, concept))
+    if row is None:
+        row = Mastery(learner_id=learner_id, concept=concept, attempts=1)
+        db.add(row)
+    else:
+        row.attempts = Mastery.attempts + 1
+    return _review(row, recent, score, now)
 
 
 def summary(row: Mastery | None, concept: str) -> dict[str, Any]:

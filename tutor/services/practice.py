@@ -178,23 +178,21 @@ def submit_attempt(db: Session, bank: Bank, item_id: Any, answer: Any, key: str 
     if learner is None:
         return graded.reply()
     learner_id = learner.id
-    if (stored := _stored(db, learner_id, key)) is not None:
-        return _replay(stored, graded.item_id)
     for _ in range(2):
+        # No look-up of the key first: a retried key is rare, and the unique key turns it into an IntegrityError at
+        # the INSERT, after which the stored reply is sent back. Nothing is written before that INSERT.
+        row = mastery.record_answer(db, learner_id, graded.concept, graded.score, now)
+        reply = {**graded.reply(), "mastery": {"concept": graded.concept, "level": row.level,
+                                               "label": mastery.LEVEL_LABELS[row.level]}}
+        db.add(Attempt(learner_id=learner_id, item_id=graded.item_id, concept=graded.concept, track=graded.track,
+                       kind=graded.kind, answer=graded.answer, correct=graded.correct, score=graded.score,
+                       misconception=graded.misconception, reply=reply, idempotency_key=key))
         try:
-            attempt = Attempt(learner_id=learner_id, item_id=graded.item_id, concept=graded.concept,
-                              track=graded.track, kind=graded.kind, answer=graded.answer, correct=graded.correct,
-                              score=graded.score, misconception=graded.misconception, reply={},
-                              idempotency_key=key)
-            db.add(attempt)
-            row = mastery.record(db, learner_id, graded.concept, graded.score, now)
-            reply = {**graded.reply(), "mastery": {"concept": graded.concept, "level": row.level,
-                                                   "label": mastery.LEVEL_LABELS[row.level]}}
-            attempt.reply = reply
             db.commit()
             return reply
         except IntegrityError:
-            # The same key raced in from a retry (or the concept's mastery row was created meanwhile).
+            # The key was stored before (a retry, or its twin raced in), or the concept's first mastery row was
+            # added meanwhile (then the second round updates it).
             db.rollback()
             if (stored := _stored(db, learner_id, key)) is not None:
                 return _replay(stored, graded.item_id)

@@ -3,9 +3,11 @@ from __future__ import annotations
 
 from typing import Literal
 
-from flask import Blueprint, abort, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
+from markupsafe import Markup
 from pydantic import BaseModel, ConfigDict, Field
 
+from ..cache import fragments
 from ..content_bank import bank
 from ..db import get_db
 from ..identity import current_learner, current_or_new_guest, current_track
@@ -66,9 +68,24 @@ def lesson(concept_id: str):
     seed = request.args.get("seed", "0")
     if concept_id not in bank().concept_ids:
         abort(404)
-    page = lesson_service.lesson_page(concept_id, track, int(seed) if seed.isdigit() and len(seed) < 10 else 0)
-    return render_template("learn/lesson.html", lesson=page, track=bank().track(track),
-                           progress=lesson_service.progress_by_concept(get_db(), current_learner()).get(concept_id))
+    page, parts = lesson_parts(concept_id, track, int(seed) if seed.isdigit() and len(seed) < 10 else 0)
+    return render_template("learn/lesson.html", lesson=page, parts=parts, track=bank().track(track),
+                           progress=lesson_service.lesson_progress(get_db(), current_learner(), concept_id))
+
+
+def lesson_parts(concept_id: str, track: str, seed: int) -> tuple[dict, dict[str, Markup]]:
+    """The lesson (as lesson_service.lesson_page gives it) and the HTML of its parts that are the same for everyone,
+    rendered once per (concept, track, seed) in this process and then reused (tutor.cache.fragments)."""
+    def render() -> tuple[dict, dict[str, Markup]]:
+        page = lesson_service.lesson_page(concept_id, track, seed)
+        info = bank().track(track)
+        context: dict = {}
+        current_app.update_template_context(context)  # the demos' helpers (their ids are unique per page)
+        macros = current_app.jinja_env.get_template("learn/_lesson_parts.html").make_module(context)
+        html = {"heading": macros.heading(page, info), "conversation": macros.conversation(page),
+                "check": macros.check_body(page), "next_steps": macros.next_steps(page)}
+        return page, {k: Markup(v) for k, v in html.items()}
+    return fragments().get_or_make(("lesson", concept_id, track, seed), render)
 
 
 # ---- lesson progress (JSON) -----------------------------------------------------------------------------------------
