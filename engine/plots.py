@@ -1,12 +1,15 @@
 """SVG plots drawn from real engine runs, each with a one-sentence description computed from the same numbers.
 
 Figures are built with matplotlib.figure.Figure (never pyplot) inside an rc_context, so nothing is shared between calls,
-and the SVG is deterministic (fixed hash salt, no date).
+and the SVG is deterministic (fixed hash salt, no date). One plot is drawn at a time per process: rc_context changes
+matplotlib's process-wide settings and its mathtext parser keeps state, so two threads drawing at once (a threaded WSGI
+worker) would mix up each other's styles or fail to parse tick labels.
 """
 
 import functools
 import inspect
 import io
+import threading
 
 import matplotlib
 import numpy as np
@@ -57,12 +60,15 @@ def _svg(fig):
     return buffer.getvalue()
 
 
+_DRAWING = threading.RLock()
+
+
 def plot(function):
     """Run a plot function inside the shared style and turn its (figure, description) into (svg, description)."""
     @functools.wraps(function)
     def wrapper(seed=0, **params):
         seed = number("seed", seed, 0, 2**32 - 1, integer=True)
-        with matplotlib.rc_context(STYLE), np.errstate(over="ignore", invalid="ignore"):
+        with _DRAWING, matplotlib.rc_context(STYLE), np.errstate(over="ignore", invalid="ignore"):
             fig, description = function(seed, **params)
             return _svg(fig), description
     return wrapper

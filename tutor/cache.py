@@ -5,6 +5,7 @@ same plot renders it once. It only ever holds recomputable values: losing it cha
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -99,13 +100,47 @@ def cache_key(namespace: str, params: dict[str, Any]) -> str:
     return f"tutor:{CACHE_VERSION}:{namespace}:{digest}"
 
 
+class _KeyLocks:
+    """One lock per key being computed, so threads of a worker asking for the same new value wait for the first
+    one's result instead of computing it again (a class opening the same plot at once renders it once)."""
+
+    def __init__(self) -> None:
+        self._guard = threading.Lock()
+        self._locks: dict[str, tuple[threading.Lock, int]] = {}
+
+    @contextlib.contextmanager
+    def hold(self, key: str):
+        with self._guard:
+            lock, users = self._locks.get(key, (None, 0))
+            lock = lock or threading.Lock()
+            self._locks[key] = (lock, users + 1)
+        try:
+            with lock:
+                yield
+        finally:
+            with self._guard:
+                lock, users = self._locks[key]
+                if users == 1:
+                    del self._locks[key]
+                else:
+                    self._locks[key] = (lock, users - 1)
+
+
+_computing = _KeyLocks()
+
+
 def cached_json(namespace: str, params: dict[str, Any], compute: Callable[[], Any], ttl: int = 86400) -> Any:
-    """compute() once per distinct (namespace, params); later calls get the stored JSON value back."""
+    """compute() once per distinct (namespace, params); later calls get the stored JSON value back. Threads of one
+    process asking for the same missing value at once compute it once; other processes share it through Redis."""
     cache = current_app.extensions["tutor_cache"]
     key = cache_key(namespace, params)
     hit = cache.get(key)
     if hit is not None:
         return json.loads(hit)
-    value = compute()
-    cache.set(key, json.dumps(value), ttl)
+    with _computing.hold(key):
+        hit = cache.get(key)  # computed by another thread while this one waited
+        if hit is not None:
+            return json.loads(hit)
+        value = compute()
+        cache.set(key, json.dumps(value), ttl)
     return value

@@ -113,3 +113,27 @@ def test_engine_never_loads_pyplot():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=str(__import__("pathlib").Path(__file__).resolve().parents[2]))
     assert out.stdout.strip() == "False"
+
+
+def test_plots_drawn_by_many_threads_at_once_equal_the_same_plots_drawn_one_by_one():
+    """A threaded web worker draws plots for several requests at once; matplotlib's settings and its tick-label
+    parser are process-wide, so without the engine's drawing lock this mixed styles or failed to parse labels."""
+    import threading
+
+    asks = [("learning-rates", {"seed": s}) for s in (11, 12)] + [("loss-curves", {"seed": s}) for s in (13, 14)] \
+        + [("activations", {}), ("descent-path", {"seed": 15}), ("network", {"seed": 16})]
+    alone = [render(name, **params) for name, params in asks]
+    together, failures = [None] * len(asks), []
+
+    def draw(i: int) -> None:
+        try:
+            together[i] = render(asks[i][0], **asks[i][1])
+        except Exception as exc:  # noqa: BLE001 - collected and reported by the assertion below
+            failures.append(repr(exc))
+
+    threads = [threading.Thread(target=draw, args=(i,)) for i in range(len(asks)) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert failures == [] and together == alone

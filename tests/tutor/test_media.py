@@ -38,3 +38,34 @@ def test_bad_plot_requests_are_4xx(client):
     r = client.get("/api/plots/network?seed=-1")
     assert r.status_code == 422 and r.get_json()["error"]["message"]
     assert client.get("/plots/network.svg?seed=" + "9" * 500).status_code == 422
+
+
+def test_a_class_asking_at_once_for_a_new_plot_gets_it_rendered_once(app, monkeypatch):
+    """Threads of one worker asking together for a plot nobody asked for yet: one renders, the others wait for it."""
+    import threading
+    import time
+
+    calls, started = [], threading.Barrier(8)
+    original = engine_plots.render
+
+    def slow_counting(name, **params):
+        calls.append((name, params))
+        time.sleep(0.2)  # long enough that every other thread arrives while the first one is still drawing
+        return original(name, **params)
+
+    monkeypatch.setattr(engine_plots, "render", slow_counting)
+    statuses, bodies = [], []
+
+    def ask() -> None:
+        client = app.test_client()
+        started.wait()
+        r = client.get("/plots/descent-path.svg?seed=77")
+        statuses.append(r.status_code)
+        bodies.append(r.data)
+
+    threads = [threading.Thread(target=ask) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert statuses == [200] * 8 and len(set(bodies)) == 1 and len(calls) == 1
