@@ -54,6 +54,8 @@ class ChatTopicScore(BaseModel):
 class HowScore(BaseModel):
     text: str
     score: float
+    read_as: str | None = Field(default=None, description="the word as the tutor read it (slang and misspellings "
+                                                             "fixed); letter groups have none")
 
 
 class HowTop(BaseModel):
@@ -68,6 +70,7 @@ class HowNetwork(BaseModel):
     inputs: str
     hidden: int
     outputs: list[str]
+    networks: int = Field(default=1, description="how many networks (trained from different seeds) vote together")
 
 
 class ChatHow(BaseModel):
@@ -78,6 +81,8 @@ class ChatHow(BaseModel):
     topic_title: str
     words: list[HowScore] = Field(description="words of the message that pushed toward the topic (gradient x input)")
     pieces: list[HowScore] = Field(description="letter groups and word pairs that pushed toward the topic")
+    read_as: str = Field(default="", description="the whole message as the tutor read it, after fixing slang and "
+                                                 "spelling")
     top: list[HowTop]
     other: float = Field(ge=0, le=1, description="probability of the 'not about neural networks' output")
     threshold: float = Field(description="below this confidence the tutor says it is not sure")

@@ -426,13 +426,20 @@
       "): one for each topic, and one for \u201csomething else\u201d"));
     body.appendChild(net);
 
+    // Say how a misspelt or slangy question was read ("wats a wieght" -> "what is a weight"), not a tidy one.
+    var plain = String(reply.asked || "").toLowerCase().replace(/[^a-z0-9]+/g, " ").trim();
+    if (how.read_as && how.read_as.replace(/[^a-z0-9]+/g, " ").trim() !== plain) {
+      body.appendChild(el("p", { "class": "how-read-as" }, "I read your question as: \u201c" + how.read_as + "\u201d"));
+    }
+
     body.appendChild(el("h3", {}, "Words that pointed to \u201c" + how.topic_title + "\u201d"));
     if (how.words.length) {
       var maxScore = how.words[0].score || 1;
       var words = el("ul", { "class": "how-words" });
       how.words.forEach(function (w) {
         var li = el("li");
-        li.appendChild(bar(w.score / maxScore, w.text));
+        var label = w.read_as && w.read_as !== w.text ? w.text + " (I read \u201c" + w.read_as + "\u201d)" : w.text;
+        li.appendChild(bar(w.score / maxScore, label));
         words.appendChild(li);
       });
       body.appendChild(words);
@@ -538,6 +545,7 @@
     input.value = "";
     window.tutorApi("POST", apiUrl, { message: text, track: track }).then(function (data) {
       statusBox.textContent = "";
+      data.asked = text;
       var id = addTutorBubble(data);
       setChips(data.suggestions || [], data.how ? id + "-how" : null);
     }).catch(function (error) {
