@@ -18,7 +18,7 @@ Every loop is bounded by a request count and a hard time limit, traffic goes to 
 process group is killed at the end (try/finally and atexit).
 
 Run: .venv/bin/python bench/load.py [--db sqlite|postgresql|both] [--scale 1.0] [--concurrency 16]
-     [--worker-class gthread --threads 4] [--redis]
+     [--workers 2] [--worker-class gthread|sync] [--threads 1] [--redis]
 """
 from __future__ import annotations
 
@@ -685,7 +685,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--scale", type=float, default=1.0, help="multiplies every phase's request count")
     parser.add_argument("--concurrency", type=int, default=16, help="simulated learners (one connection each)")
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--worker-class", default="sync")
+    parser.add_argument("--worker-class", default="gthread", help="gthread (as `tutor serve --prod`) or sync")
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--redis", action="store_true", help="give the server REDIS_URL (a cache shared by workers)")
     parser.add_argument("--no-cache-bench", action="store_true")

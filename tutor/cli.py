@@ -91,9 +91,12 @@ def demo() -> None:
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--prod", is_flag=True, help="Serve with gunicorn (several workers) instead of the development server.")
 @click.option("--workers", default=2, show_default=True, type=int)
+@click.option("--threads", default=1, show_default=True, type=int,
+              help="Threads per gunicorn worker. One is quickest on a 2-core machine (bench/README.md); more only "
+                   "help when requests wait on a remote database.")
 @click.option("--demo/--no-demo", default=None,
               help="Create the demo family and class (default: yes for the development server, no with --prod).")
-def serve(host: str, port: int, prod: bool, workers: int, demo: bool | None) -> None:
+def serve(host: str, port: int, prod: bool, workers: int, threads: int, demo: bool | None) -> None:
     from .db import get_db, upgrade_database
     from .services.demo import load_demo
 
@@ -109,9 +112,10 @@ def serve(host: str, port: int, prod: bool, workers: int, demo: bool | None) -> 
                 click.echo(f"demo {who}: {how}")
     if prod:
         os.environ["DATABASE_URL"] = url
-        # gthread keeps client connections open between requests; the load bench measured ~2x the sync worker.
+        # gthread keeps client connections open between requests (the load bench measured ~2x the sync worker);
+        # one thread per worker avoids threads of a worker queueing for the GIL and for SQLite's write lock.
         os.execvp(sys.executable, [sys.executable, "-m", "gunicorn", "--workers", str(workers),
-                                   "--worker-class", "gthread", "--threads", "2",
+                                   "--worker-class", "gthread", "--threads", str(threads),
                                    "--bind", f"{host}:{port}", "--access-logfile", "-", "tutor:create_app()"])
     click.echo(f"Serving the tutor at http://{host}:{port}/  (Ctrl+C to stop)")
     app.run(host=host, port=port, debug=False, use_reloader=False, threaded=True)
