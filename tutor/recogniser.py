@@ -730,6 +730,7 @@ class Recogniser:
         x, p = reading.x, reading.p
         k = self.classes.index(topic) if topic in self.topics else int(np.argmax(p[:-1]))
         contribution = np.zeros_like(x)
+        used = np.flatnonzero(x)  # gradient x input is 0 wherever the input is 0: only the message's buckets count
         active = 0
         for layers, hidden_z, p_net in zip(self._layers(), reading.hidden_z, reading.outputs):
             (W1, _, _), (W2, _, _) = layers
@@ -737,7 +738,7 @@ class Recogniser:
             d_logits = -p_net
             d_logits[k] += 1.0
             d_hidden = (W2 @ d_logits) * (hidden_z > 0)
-            contribution += x * (W1 @ d_hidden) / len(self.nets)
+            contribution[used] += x[used] * (W1[used] @ d_hidden) / len(self.nets)
             active += int((hidden_z > 0).sum())
 
         buckets = int(self.config["buckets"])
