@@ -28,6 +28,10 @@ The threshold and the ceiling are chosen together on out-of-fold predictions of 
 sentences: the most training questions answered rightly while at least `everyday_declined` (93%) of the held-back
 everyday sentences are declined.
 
+Speed: each word's n-gram buckets are hashed once per process (`_row_buckets`), and a recogniser keeps its reading of
+the last few hundred messages (words as read, features, every network's outputs), so one chat reply's recognise()
+and explain() read and run the message once. Neither changes a result.
+
 `tutor chat train` writes the trained weights to tutor/data/recogniser.json; the app only loads that file.
 `tutor chat cv` measures a configuration by stratified k-fold cross-validation over the training questions alone.
 This module imports no Flask, so the CLI, benchmarks and tests use it directly.
@@ -1046,6 +1050,8 @@ def shipped(path: str | os.PathLike = DATA_PATH) -> Recogniser:
     with _cache_lock:
         cached = _cache.get(key)
         if cached is None or cached[0] != mtime:
-            cached = (mtime, load(key))
+            recogniser = load(key)
+            recogniser.lexicon._spelling_index()  # built now (~50 ms), not in the first misspelt message's reply
+            cached = (mtime, recogniser)
             _cache[key] = cached
     return cached[1]
