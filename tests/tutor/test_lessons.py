@@ -10,11 +10,10 @@ from sqlalchemy import func, select
 
 from content.schema import CONCEPT_IDS, TRACK_IDS
 from engine import examples as engine_examples
+from tests.conftest import Api
 from tutor.models import Learner, LessonProgress
 from tutor.services import media
 from tutor.services.examples import fmt
-
-from tests.conftest import Api
 
 from .test_examples import resolve
 
