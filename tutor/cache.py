@@ -20,19 +20,21 @@ CACHE_VERSION = "1"  # bump when the engine's output for the same parameters cha
 
 
 class MemoryCache:
+    """A bounded least-recently-used map, safe across threads (values are kept as they are given)."""
+
     def __init__(self, max_entries: int = 512):
         self.max_entries = max_entries
-        self._data: OrderedDict[str, str] = OrderedDict()
+        self._data: OrderedDict[Any, Any] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: str) -> str | None:
+    def get(self, key: Any) -> Any | None:
         with self._lock:
             value = self._data.get(key)
             if value is not None:
                 self._data.move_to_end(key)
             return value
 
-    def set(self, key: str, value: str, ttl: int) -> None:  # noqa: ARG002 - entries live until evicted
+    def set(self, key: Any, value: Any, ttl: int = 0) -> None:  # noqa: ARG002 - entries live until evicted
         with self._lock:
             self._data[key] = value
             self._data.move_to_end(key)
@@ -67,20 +69,13 @@ class Fragments:
     kept as Python objects, so callers must not change what they get."""
 
     def __init__(self, max_entries: int = 256):
-        self.max_entries = max_entries
-        self._data: OrderedDict[Any, Any] = OrderedDict()
-        self._lock = threading.Lock()
+        self._kept = MemoryCache(max_entries)
 
     def get_or_make(self, key: Any, make: Callable[[], Any]) -> Any:
-        with self._lock:
-            if key in self._data:
-                self._data.move_to_end(key)
-                return self._data[key]
-        value = make()  # outside the lock: two threads may both render a new key once; both results are equal
-        with self._lock:
-            self._data[key] = value
-            while len(self._data) > self.max_entries:
-                self._data.popitem(last=False)
+        value = self._kept.get(key)
+        if value is None:
+            value = make()  # two threads may both render a new key once; both results are equal
+            self._kept.set(key, value)
         return value
 
 

@@ -150,8 +150,10 @@ def record_progress(db: Session, concept_id: str, track_id: str, messages_seen: 
 def lesson_progress(db: Session, learner: Learner | None, concept_id: str) -> dict[str, Any] | None:
     """The learner's progress in one lesson (None for nobody, or nothing yet)."""
     row = db.get(LessonProgress, (learner.id, concept_id)) if learner is not None else None
-    if row is None:
-        return None
+    return _progress_of(row) if row is not None else None
+
+
+def _progress_of(row: LessonProgress) -> dict[str, Any]:
     return {"messages_seen": row.messages_seen, "completed": row.completed, "checked": row.checked,
             "check_correct": row.check_correct}
 
@@ -161,5 +163,4 @@ def progress_by_concept(db: Session, learner: Learner | None) -> dict[str, dict[
     if learner is None:
         return {}
     rows = db.scalars(select(LessonProgress).where(LessonProgress.learner_id == learner.id))
-    return {r.concept: {"messages_seen": r.messages_seen, "completed": r.completed, "checked": r.checked,
-                        "check_correct": r.check_correct} for r in rows}
+    return {r.concept: _progress_of(r) for r in rows}
