@@ -2,6 +2,6 @@
 
 from . import losses
 from .network import Backprop, LayerTrace, Network, Trace
-from .training import History, train, train_step
+from .training import History, OverfittingWatch, train, train_step
 
-__all__ = ["Backprop", "History", "LayerTrace", "Network", "Trace", "losses", "train", "train_step"]
+__all__ = ["Backprop", "History", "LayerTrace", "Network", "OverfittingWatch", "Trace", "losses", "train", "train_step"]

@@ -64,6 +64,96 @@ class History:
         }
 
 
+def _whole(x):
+    return not isinstance(x, bool) and isinstance(x, (int, np.integer))
+
+
+def _number(x):
+    return not isinstance(x, bool) and isinstance(x, (int, float, np.integer, np.floating)) and math.isfinite(x)
+
+
+@dataclass
+class OverfittingWatch:
+    """The overfitting alarm, resumable: give it to train(watch=...) and carry state() from one run to the next.
+
+    It remembers the epoch with the lowest validation loss so far and the training loss then. It fires once at least
+    `patience` epochs have passed since that best epoch, the validation loss is now more than `rise` (0.10: 10%)
+    above its best, and the training loss is below where it was at the best: the network is memorising its training
+    data. Epochs whose losses are not finite (a diverging run) are ignored. alarm=False keeps track of the best
+    but never fires. After update() returns True, `fired` holds {"epoch", "train_loss", "val_loss"} of that epoch.
+    """
+
+    patience: int = 20
+    rise: float = 0.10
+    best_epoch: int | None = None
+    best_val_loss: float | None = None
+    train_loss_at_best: float | None = None
+    alarm: bool = True
+    fired: dict | None = field(default=None, compare=False)
+
+    def __post_init__(self):
+        self.check()
+
+    def check(self):
+        """Raise ValueError unless the settings and the remembered best make sense."""
+        if not _whole(self.patience) or self.patience < 1:
+            raise ValueError(f"the watch's patience must be a whole number of at least 1, got {self.patience!r}")
+        if not _number(self.rise) or self.rise < 0:
+            raise ValueError(f"the watch's rise must be a number of at least 0 (0.1 for 10%), got {self.rise!r}")
+        if self.alarm is not True and self.alarm is not False:
+            raise ValueError(f"the watch's alarm must be True or False, got {self.alarm!r}")
+        best = (self.best_epoch, self.best_val_loss, self.train_loss_at_best)
+        if all(v is None for v in best):
+            return
+        if not _whole(self.best_epoch) or self.best_epoch < 0:
+            raise ValueError(f"the watch's best_epoch must be a whole number of at least 0, got {self.best_epoch!r}")
+        for name in ("best_val_loss", "train_loss_at_best"):
+            if not _number(getattr(self, name)):
+                raise ValueError(f"the watch's {name} must be a finite number, got {getattr(self, name)!r}")
+
+    def update(self, epoch, train_loss, val_loss):
+        """Record one epoch's losses; True when the alarm fires at this epoch."""
+        self.fired = None
+        if not (math.isfinite(val_loss) and math.isfinite(train_loss)):
+            return False
+        if self.best_epoch is None or val_loss < self.best_val_loss:
+            self.best_epoch, self.best_val_loss, self.train_loss_at_best = epoch, val_loss, train_loss
+            return False
+        if (self.alarm and epoch - self.best_epoch >= self.patience and val_loss > self.best_val_loss * (1 + self.rise)
+                and train_loss < self.train_loss_at_best):
+            self.fired = {"epoch": epoch, "train_loss": train_loss, "val_loss": val_loss}
+            return True
+        return False
+
+    def reason(self):
+        """Why the alarm fired, as a sentence with the numbers (None if it has not fired)."""
+        f = self.fired
+        if f is None:
+            return None
+        return (f"validation loss has not beaten its best ({self.best_val_loss:.4g} at epoch {self.best_epoch}) for "
+                f"{f['epoch'] - self.best_epoch} epochs and reached {f['val_loss']:.4g} at epoch {f['epoch']}, more "
+                f"than {self.rise * 100:.3g}% above it, while the training loss kept falling from "
+                f"{self.train_loss_at_best:.4g} to {f['train_loss']:.4g}: the network is starting to memorise the "
+                f"training data")
+
+    def state(self):
+        """The remembered best as a JSON-able dict to carry to the next run (None before any finite epoch)."""
+        if self.best_epoch is None:
+            return None
+        return {"best_epoch": int(self.best_epoch), "best_val_loss": float(self.best_val_loss),
+                "train_loss_at_best": float(self.train_loss_at_best)}
+
+    @classmethod
+    def from_state(cls, state, patience=20, rise=0.10, alarm=True):
+        """A watch that carries on from state() (None: a fresh watch); ValueError if the state does not fit."""
+        if state is None:
+            return cls(patience=patience, rise=rise, alarm=alarm)
+        keys = {"best_epoch", "best_val_loss", "train_loss_at_best"}
+        if not isinstance(state, dict) or set(state) != keys:
+            raise ValueError(f"a watch state must be a dict with exactly the keys {sorted(keys)}, got {state!r}")
+        return cls(patience=patience, rise=rise, alarm=alarm, **state)
+
+
 def _is_label_targets(Y):
     return bool(np.all((Y == 0) | (Y == 1)))
 
@@ -256,7 +346,8 @@ def train_step(net, X, Y, loss="mse", lr=0.1):
     return value
 
 
-def _check_settings(net, X, Y, loss, lr, epochs, batch_size, momentum, patience, X_val, Y_val, snapshot_epochs):
+def _check_settings(net, X, Y, loss, lr, epochs, batch_size, momentum, patience, X_val, Y_val, snapshot_epochs,
+                    watch=None, epoch_offset=0):
     net._check_loss(loss)
     X = net._check_X(X)
     Y = losses.as_targets(Y, loss, net.sizes[-1], X.shape[0])
@@ -279,6 +370,14 @@ def _check_settings(net, X, Y, loss, lr, epochs, batch_size, momentum, patience,
             raise ValueError(f"patience must be a whole number of at least 1, got {patience!r}")
         if X_val is None:
             raise ValueError("patience (stop when validation loss rises) needs X_val and Y_val")
+    if watch is not None:
+        if not isinstance(watch, OverfittingWatch):
+            raise ValueError(f"watch must be an OverfittingWatch (or None), got {type(watch).__name__}")
+        watch.check()
+        if X_val is None:
+            raise ValueError("watch (the overfitting alarm) needs X_val and Y_val")
+    if not _whole(epoch_offset) or epoch_offset < 0:
+        raise ValueError(f"epoch_offset must be a whole number of at least 0, got {epoch_offset!r}")
     snaps = set()
     for e in snapshot_epochs:
         if isinstance(e, bool) or not isinstance(e, (int, np.integer)) or not 0 <= e <= epochs:
@@ -288,7 +387,7 @@ def _check_settings(net, X, Y, loss, lr, epochs, batch_size, momentum, patience,
 
 
 def train(net, X, Y, loss="bce", lr=0.5, epochs=200, seed=0, X_val=None, Y_val=None, batch_size=None, momentum=0.0,
-          snapshot_epochs=(), callback=None, patience=None, diverge_above=1e10):
+          snapshot_epochs=(), callback=None, patience=None, diverge_above=1e10, watch=None, epoch_offset=0):
     """Train `net` in place by gradient descent and return its History.
 
     X: (n_samples, n_inputs); Y: (n_samples, n_outputs) or labels (n_samples,) (see losses.as_targets);
@@ -297,10 +396,13 @@ def train(net, X, Y, loss="bce", lr=0.5, epochs=200, seed=0, X_val=None, Y_val=N
     snapshot_epochs: epochs whose weights are kept in history.snapshots.
     callback(epoch, history): called after each epoch is recorded; returning a true value stops training.
     patience: stop once validation loss has risen for this many epochs in a row (the overfitting alarm).
+    watch: an OverfittingWatch, updated after every epoch; training stops when it fires. Carry watch.state() to the
+    next call to train in chunks. epoch_offset: epochs trained before this call, so the watch (and its stop_reason)
+    counts epochs on from there; history.epochs and stop_epoch still count from 0 in this call.
     Training stops and history.diverged is set when the loss becomes NaN, infinite or larger than diverge_above.
     """
     X, Y, X_val, Y_val, snaps = _check_settings(net, X, Y, loss, lr, epochs, batch_size, momentum, patience,
-                                                X_val, Y_val, snapshot_epochs)
+                                                X_val, Y_val, snapshot_epochs, watch, epoch_offset)
     history = History(settings={"sizes": net.sizes, "activations": net.activations, "loss": loss, "lr": float(lr),
                                 "epochs": int(epochs), "seed": int(seed), "batch_size": batch_size,
                                 "momentum": float(momentum), "patience": patience})
@@ -347,6 +449,10 @@ def train(net, X, Y, loss="bce", lr=0.5, epochs=200, seed=0, X_val=None, Y_val=N
             if callback is not None and callback(epoch, history):
                 history.stopped_early, history.stop_epoch = True, epoch
                 history.stop_reason = f"the callback asked to stop at epoch {epoch}"
+                break
+            if watch is not None and watch.update(epoch_offset + epoch, value, history.val_loss[-1]):
+                history.stopped_early, history.stop_epoch = True, epoch
+                history.stop_reason = watch.reason()
                 break
             if patience is not None and epoch > 0:
                 rises = rises + 1 if history.val_loss[-1] > history.val_loss[-2] else 0

@@ -6,7 +6,7 @@ import math
 import numpy as np
 import pytest
 
-from engine import Network, datasets, text_features, train
+from engine import Network, OverfittingWatch, datasets, text_features, train
 from engine.losses import predicted_labels
 
 
@@ -181,6 +181,138 @@ def test_bad_training_settings_raise_value_error(kwargs, message):
     X, y = datasets.xor()
     with pytest.raises(ValueError, match=message):
         train(Network([2, 4, 1], ["tanh", "sigmoid"]), X, y, **{"epochs": 10, **kwargs})
+
+
+# ---------------------------------------------------------------------------------------- the overfitting watch
+
+
+def test_overfitting_watch_fires_exactly_when_the_rule_says():
+    w = OverfittingWatch(patience=3, rise=0.5)
+    steps = [  # (epoch, train loss, validation loss, fires?)
+        (0, 1.0, 2.0, False),           # the first finite epoch is the best
+        (1, 0.9, 3.5, False),           # far above the best, but only 1 epoch after it
+        (2, 0.8, 3.5, False),
+        (3, 0.7, 3.0, False),           # 3 epochs on, but exactly 50% above the best is not "more than"
+        (4, 0.6, math.nan, False),      # a non-finite loss is ignored
+        (5, math.inf, 3.5, False),
+        (6, 0.5, 3.01, True),           # 6 epochs on, more than 50% above, training loss below 1.0
+    ]
+    for epoch, train_loss, val_loss, fires in steps:
+        assert w.update(epoch, train_loss, val_loss) is fires, epoch
+    assert w.fired == {"epoch": 6, "train_loss": 0.5, "val_loss": 3.01}
+    assert w.state() == {"best_epoch": 0, "best_val_loss": 2.0, "train_loss_at_best": 1.0}
+    assert w.reason() == ("validation loss has not beaten its best (2 at epoch 0) for 6 epochs and reached 3.01 at "
+                          "epoch 6, more than 50% above it, while the training loss kept falling from 1 to 0.5: the "
+                          "network is starting to memorise the training data")
+    # A new best resets the count: 2 epochs after it is too soon, 3 is enough.
+    assert w.update(7, 0.4, 1.0) is False and w.fired is None and w.state()["best_epoch"] == 7
+    assert w.update(9, 0.3, 9.0) is False
+    assert w.update(10, 0.3, 9.0) is True
+
+
+def test_overfitting_watch_stays_quiet_while_training_loss_also_rises():
+    w = OverfittingWatch(patience=2, rise=0.1)
+    assert w.update(0, 1.0, 1.0) is False
+    # The validation loss soars, but the training loss is not below its 1.0 at the best: underfitting or a bad
+    # step, not memorising.
+    assert not any(w.update(e, 1.0 + 0.01 * e, 5.0) for e in range(1, 50))
+    assert w.update(50, 1.0, 5.0) is False  # equal is not below
+    assert w.update(51, 0.99, 5.0) is True
+    # alarm=False keeps track of the best but never fires.
+    quiet = OverfittingWatch(patience=2, rise=0.1, alarm=False)
+    assert quiet.update(0, 1.0, 1.0) is False and quiet.update(51, 0.5, 5.0) is False and quiet.fired is None
+    assert quiet.update(52, 0.4, 0.5) is False and quiet.state()["best_epoch"] == 52
+    assert OverfittingWatch().state() is None
+
+
+def _alarm_oracle(history, patience, rise):
+    """The first epoch at which the rule holds, from the history alone (None if never)."""
+    best = None
+    for epoch, t, v in zip(history.epochs, history.train_loss, history.val_loss):
+        if not (math.isfinite(t) and math.isfinite(v)):
+            continue
+        if best is None or v < best[1]:
+            best = (epoch, v, t)
+        elif epoch - best[0] >= patience and v > best[1] * (1 + rise) and t < best[2]:
+            return epoch
+    return None
+
+
+def test_training_stops_when_the_watch_fires():
+    X, y, Xv, yv = datasets.noisy_small(seed=0)
+    net = Network([2, 32, 32, 1], ["relu", "relu", "sigmoid"], seed=0)
+    watch = OverfittingWatch(patience=20, rise=0.1)
+    history = train(net, X, y, loss="bce", lr=0.5, epochs=3000, X_val=Xv, Y_val=yv, watch=watch)
+    assert history.stopped_early and not history.diverged and history.stop_epoch == history.epochs_run < 3000
+    assert watch.fired["epoch"] == history.stop_epoch
+    assert watch.fired["val_loss"] == history.val_loss[-1] and watch.fired["train_loss"] == history.train_loss[-1]
+    assert watch.state()["best_epoch"] == history.best_epoch == int(np.argmin(history.val_loss))
+    assert history.stop_reason == watch.reason() and "more than 10% above it" in history.stop_reason
+    # The same run without the alarm trains on past that epoch, and the rule first holds exactly where it stopped.
+    free = train(Network([2, 32, 32, 1], ["relu", "relu", "sigmoid"], seed=0), X, y, loss="bce", lr=0.5,
+                 epochs=history.stop_epoch + 50, X_val=Xv, Y_val=yv)
+    assert not free.stopped_early and free.val_loss[:len(history.val_loss)] == history.val_loss
+    assert _alarm_oracle(free, 20, 0.1) == history.stop_epoch
+    assert _alarm_oracle(free, 20, 0.3) != history.stop_epoch  # a looser rise changes the answer: the test can fail
+
+
+def test_watch_resumes_across_chunks_to_the_same_epoch_as_one_long_run():
+    X, y, Xv, yv = datasets.noisy_small(seed=0)
+    long_net = Network([2, 32, 32, 1], ["relu", "relu", "sigmoid"], seed=0)
+    long_watch = OverfittingWatch(patience=20, rise=0.1)
+    long = train(long_net, X, y, loss="bce", lr=0.5, epochs=3000, X_val=Xv, Y_val=yv, watch=long_watch)
+    assert long.stopped_early
+
+    net = Network([2, 32, 32, 1], ["relu", "relu", "sigmoid"], seed=0)
+    state, done, val_losses = None, 0, []
+    for _ in range(300):
+        # the state travels as JSON, as it does through the browser
+        watch = OverfittingWatch.from_state(json.loads(json.dumps(state)), patience=20, rise=0.1)
+        chunk = train(net, X, y, loss="bce", lr=0.5, epochs=7, X_val=Xv, Y_val=yv, watch=watch, epoch_offset=done)
+        val_losses += chunk.val_loss[0 if done == 0 else 1:]  # epoch 0 of a later chunk repeats the last one
+        state, done = watch.state(), done + chunk.epochs_run
+        if chunk.stopped_early:
+            break
+    assert chunk.stopped_early and done == long.stop_epoch
+    assert watch.fired == long_watch.fired and watch.state() == long_watch.state()
+    assert chunk.stop_reason == long.stop_reason
+    assert val_losses == long.val_loss
+
+
+@pytest.mark.parametrize("make,message", [
+    (lambda: OverfittingWatch(patience=0), "patience must be a whole number"),
+    (lambda: OverfittingWatch(patience=2.5), "patience must be a whole number"),
+    (lambda: OverfittingWatch(patience=True), "patience must be a whole number"),
+    (lambda: OverfittingWatch(rise=-0.1), "rise must be a number of at least 0"),
+    (lambda: OverfittingWatch(rise=math.nan), "rise must be a number of at least 0"),
+    (lambda: OverfittingWatch(alarm="yes"), "alarm must be True or False"),
+    (lambda: OverfittingWatch.from_state({"best_epoch": 0}), "exactly the keys"),
+    (lambda: OverfittingWatch.from_state([1, 2, 3]), "exactly the keys"),
+    (lambda: OverfittingWatch.from_state({"best_epoch": -1, "best_val_loss": 1.0, "train_loss_at_best": 1.0}),
+     "best_epoch must be a whole number"),
+    (lambda: OverfittingWatch.from_state({"best_epoch": 3, "best_val_loss": math.inf, "train_loss_at_best": 1.0}),
+     "best_val_loss must be a finite number"),
+    (lambda: OverfittingWatch.from_state({"best_epoch": 3, "best_val_loss": 1.0, "train_loss_at_best": None}),
+     "train_loss_at_best must be a finite number"),
+])
+def test_bad_watch_settings_raise_value_error(make, message):
+    with pytest.raises(ValueError, match=message):
+        make()
+
+
+@pytest.mark.parametrize("kwargs,message", [
+    ({"watch": OverfittingWatch()}, "watch .* needs X_val and Y_val"),
+    ({"watch": {"patience": 3}, "X_val": np.zeros((2, 2)), "Y_val": [0, 1]}, "must be an OverfittingWatch"),
+    ({"epoch_offset": -1}, "epoch_offset must be a whole number"),
+    ({"epoch_offset": 1.5}, "epoch_offset must be a whole number"),
+])
+def test_bad_watch_training_settings_raise_value_error(kwargs, message):
+    X, y = datasets.xor()
+    net = Network([2, 4, 1], ["tanh", "sigmoid"])
+    before = net.params_to_list()
+    with pytest.raises(ValueError, match=message):
+        train(net, X, y, **{"epochs": 10, **kwargs})
+    assert net.params_to_list() == before  # nothing changed
 
 
 @pytest.mark.parametrize("name", list(datasets.DATASETS))
