@@ -9,8 +9,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine import Network, datasets, train
+from engine import Network, OverfittingWatch, datasets, train
 from engine import examples as engine_examples
+from tutor.errors import Invalid
 from tutor.services import demos as service
 
 DEMO_IDS = ["neuron-lab", "playground", "loop-stepper", "lr-explorer", "training-playground", "guess-and-fix",
@@ -236,6 +237,36 @@ def test_overfitting_alarm_pauses_training_when_test_loss_rises(api):
     more = _train(api, amount="tiny", hidden=[32, 32], lr=1.0, epochs=10, epoch_offset=epoch, weights=weights,
                   watch=watch, alarm=False).get_json()
     assert more["overfitting"] is None and more["epoch"] == epoch + 10
+
+
+def test_overfitting_alarm_is_the_engines_watch_over_one_long_run(api):
+    """Chunk by chunk through the API, the alarm fires at the epoch, and with the numbers, of one engine run
+    watched by OverfittingWatch(PATIENCE, RISE)."""
+    weights, watch, epoch, fired = None, None, 0, None
+    for _ in range(60):
+        body = _train(api, amount="tiny", hidden=[32, 32], lr=1.0, epochs=10, epoch_offset=epoch, weights=weights,
+                      watch=watch).get_json()
+        weights, watch, epoch, fired = body["weights"], body["watch"], body["epoch"], body["overfitting"]
+        if fired:
+            break
+    X, y, X_test, y_test = service.playground_data("moons", "tiny", 0)
+    engine_watch = OverfittingWatch(patience=service.PATIENCE, rise=service.RISE)
+    history = train(Network([2, 32, 32, 1], ["relu", "relu", "sigmoid"], seed=0), X, y, loss="bce", lr=1.0,
+                    epochs=600, seed=0, X_val=X_test, Y_val=y_test, watch=engine_watch)
+    assert fired is not None and history.stopped_early
+    assert fired["epoch"] == history.stop_epoch == engine_watch.fired["epoch"]
+    best = engine_watch.state()
+    assert watch == {"best_epoch": best["best_epoch"], "best_test_loss": pytest.approx(best["best_val_loss"]),
+                     "train_loss_at_best": pytest.approx(best["train_loss_at_best"])}
+    assert fired["test_loss"] == pytest.approx(engine_watch.fired["val_loss"])
+    assert fired["train_loss"] == pytest.approx(engine_watch.fired["train_loss"])
+
+
+def test_a_watch_that_does_not_fit_is_refused_by_the_service():
+    with pytest.raises(Invalid, match="watch"):
+        service.train_chunk(dataset="moons", amount="plenty", seed=0, hidden=[4], activation="relu", lr=0.3, epochs=1,
+                            epoch_offset=0, weights=None, watch={"best_epoch": -3, "best_test_loss": 1.0,
+                                                                 "train_loss_at_best": 1.0})
 
 
 def test_huge_learning_rate_is_reported_as_exploding(api):

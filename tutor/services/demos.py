@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from engine import Network, datasets, train
+from engine import Network, OverfittingWatch, datasets, train
 from engine import examples as engine_examples
 from engine.activations import apply as apply_activation
 from engine.losses import predicted_labels
@@ -235,8 +235,8 @@ PLAYGROUND_DATASETS = ("xor", "moons", "circles", "spiral")
 DATA_AMOUNTS = ("plenty", "tiny")
 ACTIVATIONS = ("relu", "tanh", "sigmoid")
 GRID = 40
-# The overfitting alarm: the test loss has been above its best by this fraction for PATIENCE epochs in a row
-# while the training loss kept falling.
+# The overfitting alarm (the engine's OverfittingWatch): the test loss has not beaten its best for PATIENCE epochs
+# and is now more than RISE above it, while the training loss kept falling.
 PATIENCE = 20
 RISE = 0.10
 # Beyond this size the weights are treated as blown up (the next request could not carry them).
@@ -308,26 +308,22 @@ def train_chunk(*, dataset: str, amount: str, seed: int, hidden: list[int], acti
             raise Invalid(f"The weights do not fit this network: {error}",
                           [{"field": "weights", "message": str(error)}]) from None
 
-    state = dict(watch) if watch else None
-    fired: dict[str, Any] = {}
-
-    def watch_for_overfitting(epoch: int, history) -> bool:
-        nonlocal state
-        test_loss, train_loss = history.val_loss[-1], history.train_loss[-1]
-        if not (math.isfinite(test_loss) and math.isfinite(train_loss)):
-            return False
-        e = epoch_offset + epoch
-        if state is None or test_loss < state["best_test_loss"]:
-            state = {"best_epoch": e, "best_test_loss": test_loss, "train_loss_at_best": train_loss}
-            return False
-        if (alarm and e - state["best_epoch"] >= PATIENCE and test_loss > state["best_test_loss"] * (1 + RISE)
-                and train_loss < state["train_loss_at_best"]):
-            fired.update(epoch=e, test_loss=test_loss, train_loss=train_loss)
-            return True
-        return False
+    # The browser's watch names the validation set the test set; the engine's watch does the rest.
+    try:
+        overfit = OverfittingWatch.from_state(
+            None if not watch else {"best_epoch": watch["best_epoch"], "best_val_loss": watch["best_test_loss"],
+                                    "train_loss_at_best": watch["train_loss_at_best"]},
+            patience=PATIENCE, rise=RISE, alarm=alarm)
+    except (KeyError, TypeError, ValueError) as error:
+        raise Invalid(f"The overfitting watch does not fit: {error}",
+                      [{"field": "watch", "message": str(error)}]) from None
 
     history = train(net, X, y, loss=loss, lr=lr, epochs=epochs, seed=seed, X_val=X_test, Y_val=y_test,
-                    callback=watch_for_overfitting)
+                    watch=overfit, epoch_offset=epoch_offset)
+    best = overfit.state()
+    state = None if best is None else {"best_epoch": best["best_epoch"], "best_test_loss": best["best_val_loss"],
+                                       "train_loss_at_best": best["train_loss_at_best"]}
+    fired = overfit.fired if history.stopped_early else None
     h = history.to_dict()
     # Epoch 0 of a continued chunk repeats the previous chunk's last epoch.
     start = 0 if epoch_offset == 0 else 1
@@ -347,7 +343,7 @@ def train_chunk(*, dataset: str, amount: str, seed: int, hidden: list[int], acti
         "chance": 1 / classes, "classes": classes, "loss_name": loss, "sizes": sizes, "activations": acts,
         "watch": state,
         "overfitting": ({"epoch": fired["epoch"], "best_epoch": state["best_epoch"],
-                         "best_test_loss": state["best_test_loss"], "test_loss": fired["test_loss"],
+                         "best_test_loss": state["best_test_loss"], "test_loss": fired["val_loss"],
                          "train_loss": fired["train_loss"], "train_loss_at_best": state["train_loss_at_best"]}
                         if fired else None),
         "grid": None if blown else _boundary_grid(net, np.r_[X, X_test]),
