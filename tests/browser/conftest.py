@@ -148,12 +148,13 @@ def check_a11y(axe: Callable[..., list[dict]]) -> Callable[..., list[dict]]:
 
 @pytest.fixture
 def open_page(browser, browser_context_args):
-    """open_page(path, size="desktop", init_script=None): a page in a fresh context of that size, loaded and idle,
-    with `page.errors` collecting uncaught JavaScript errors."""
+    """open_page(path, size="desktop", init_script=None, **context_options): a page in a fresh context of that size
+    (and any other Playwright context options, e.g. reduced_motion="reduce"), loaded and idle, with `page.errors`
+    collecting uncaught JavaScript errors."""
     contexts = []
 
-    def open_(path: str, size: str = "desktop", init_script: str | None = None):
-        context = browser.new_context(**{**browser_context_args, **SIZES[size]})
+    def open_(path: str, size: str = "desktop", init_script: str | None = None, **context_options):
+        context = browser.new_context(**{**browser_context_args, **SIZES[size], **context_options})
         if init_script:
             context.add_init_script(init_script)
         contexts.append(context)

@@ -121,71 +121,59 @@ def shoot(page, svg, name: str) -> None:
 
 
 @pytest.mark.parametrize("size", list(SIZES))
-def test_how_panel_draws_the_replys_network(size, browser, browser_context_args, axe):
-    context = browser.new_context(**{**browser_context_args, **SIZES[size]}, reduced_motion="reduce")
-    try:
-        page = context.new_page()
-        errors: list[str] = []
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        choose_track(page, "ages-9-12")
-        page.goto("/chat/")
-        width = SIZES[size]["viewport"]["width"]
+def test_how_panel_draws_the_replys_network(size, open_page, axe):
+    page = open_page("/", size, reduced_motion="reduce")
+    choose_track(page, "ages-9-12")
+    page.goto("/chat/")
+    width = SIZES[size]["viewport"]["width"]
 
-        reply, svg = ask_and_open(page, "why does it go backwards??", 1)
-        assert reply["how"] and reply["topic"], reply
-        check_drawing(svg, reply, width, young=True)
-        # The drawing adds to the text explanation, which stays.
-        panel = page.locator(".bubble.tutor").nth(1).locator("details.how")
-        expect(panel.locator(".how-top li")).to_have_count(4)
-        expect(panel).to_contain_text("How sure I was")
-        shoot(page, svg, f"chat-how-{size}")
+    reply, svg = ask_and_open(page, "why does it go backwards??", 1)
+    assert reply["how"] and reply["topic"], reply
+    check_drawing(svg, reply, width, young=True)
+    # The drawing adds to the text explanation, which stays.
+    panel = page.locator(".bubble.tutor").nth(1).locator("details.how")
+    expect(panel.locator(".how-top li")).to_have_count(4)
+    expect(panel).to_contain_text("How sure I was")
+    shoot(page, svg, f"chat-how-{size}")
 
-        # A question that is not about networks: the picture follows the reply's own decision.
-        other, other_svg = ask_and_open(page, "who won the cup final", 2)
-        check_drawing(other_svg, other, width, young=True)
+    # A question that is not about networks: the picture follows the reply's own decision.
+    other, other_svg = ask_and_open(page, "who won the cup final", 2)
+    check_drawing(other_svg, other, width, young=True)
 
-        axe(page, f"chat-how-{size}-axe")
-        assert page.evaluate("() => document.documentElement.scrollWidth") <= width, "the page scrolls sideways"
+    axe(page, f"chat-how-{size}-axe")
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= width, "the page scrolls sideways"
 
-        if size == "desktop":
-            # Narrowing the window redraws the picture for the new width, still inside it.
-            before = svg.get_attribute("data-width")
-            page.set_viewport_size({"width": 390, "height": 844})
-            expect(svg).not_to_have_attribute("data-width", before)
-            check_drawing(svg, reply, 390, young=True)
-        assert not errors, errors
-    finally:
-        context.close()
+    if size == "desktop":
+        # Narrowing the window redraws the picture for the new width, still inside it.
+        before = svg.get_attribute("data-width")
+        page.set_viewport_size({"width": 390, "height": 844})
+        expect(svg).not_to_have_attribute("data-width", before)
+        check_drawing(svg, reply, 390, young=True)
+    assert not page.errors, page.errors
 
 
-def test_teen_wording_and_reading_preferences_on_a_phone(browser, browser_context_args, axe):
+def test_teen_wording_and_reading_preferences_on_a_phone(open_page, axe):
     """13+: "hidden ReLU units"; then bigger text and high contrast (the site's own switches) still fit a phone."""
-    context = browser.new_context(**{**browser_context_args, **SIZES["phone"]})
-    try:
-        page = context.new_page()
-        errors: list[str] = []
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        choose_track(page, "ages-13-plus")
-        page.goto("/chat/")
-        reply, svg = ask_and_open(page, "how do the weights change when it learns", 1)
-        before = check_drawing(svg, reply, 390, young=False)
-        font_before = float(svg.get_attribute("font-size"))
-        shoot(page, svg, "chat-how-phone-13plus")
+    page = open_page("/", "phone")
+    choose_track(page, "ages-13-plus")
+    page.goto("/chat/")
+    reply, svg = ask_and_open(page, "how do the weights change when it learns", 1)
+    before = check_drawing(svg, reply, 390, young=False)
+    font_before = float(svg.get_attribute("font-size"))
+    shoot(page, svg, "chat-how-phone-13plus")
 
-        page.get_by_role("button", name="Bigger text").click()
-        page.get_by_role("button", name="High contrast").click()
-        expect(page.locator("html")).to_have_class("large-text high-contrast")
-        expect(svg).not_to_have_attribute("font-size", str(font_before).removesuffix(".0"))
-        after = check_drawing(svg, reply, 390, young=False)
-        # The bigger text reaches the picture: redrawn with the larger font. On a phone the three columns then need
-        # more room than the window has, so the picture is scaled to fit, but its text never gets smaller.
-        assert float(svg.get_attribute("font-size")) > font_before
-        assert min(t["px"] for t in after["texts"]) >= min(t["px"] for t in before["texts"]) - 0.01
-        fill = svg.locator(".how-bar-fill").first.evaluate("e => getComputedStyle(e).fill")
-        assert fill in ("rgb(0, 0, 0)", "#000"), fill
-        shoot(page, svg, "chat-how-phone-13plus-large-contrast")
-        axe(page, "chat-how-phone-13plus-large-contrast-axe")
-        assert page.evaluate("() => document.documentElement.scrollWidth") <= 390, "the page scrolls sideways"
-        assert not errors, errors
-    finally:
-        context.close()
+    page.get_by_role("button", name="Bigger text").click()
+    page.get_by_role("button", name="High contrast").click()
+    expect(page.locator("html")).to_have_class("large-text high-contrast")
+    expect(svg).not_to_have_attribute("font-size", str(font_before).removesuffix(".0"))
+    after = check_drawing(svg, reply, 390, young=False)
+    # The bigger text reaches the picture: redrawn with the larger font. On a phone the three columns then need
+    # more room than the window has, so the picture is scaled to fit, but its text never gets smaller.
+    assert float(svg.get_attribute("font-size")) > font_before
+    assert min(t["px"] for t in after["texts"]) >= min(t["px"] for t in before["texts"]) - 0.01
+    fill = svg.locator(".how-bar-fill").first.evaluate("e => getComputedStyle(e).fill")
+    assert fill in ("rgb(0, 0, 0)", "#000"), fill
+    shoot(page, svg, "chat-how-phone-13plus-large-contrast")
+    axe(page, "chat-how-phone-13plus-large-contrast-axe")
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 390, "the page scrolls sideways"
+    assert not page.errors, page.errors
