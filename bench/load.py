@@ -362,7 +362,8 @@ class Server:
                "--worker-class", self.worker_class, "--threads", str(self.threads), "--graceful-timeout", "2",
                "--timeout", "30", "--backlog", "512"]
         if self.access_log is not None:
-            cmd += ["--access-logfile", str(self.access_log), "--access-logformat", ACCESS_LOG_FORMAT]
+            cmd += ["--access-logfile", str(self.access_log), "--access-logformat", ACCESS_LOG_FORMAT,
+                    "--logger-class", "tutor.serving.AccessLog"]  # as `tutor serve --prod`
         return cmd + ["tutor:create_app()"]
 
     def start(self, timeout: float = 60.0) -> Server:

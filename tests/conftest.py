@@ -117,6 +117,24 @@ def app(database_url, content_bank):
 
 
 @pytest.fixture
+def limited_app(database_url, content_bank):
+    """A factory of apps with rate limits on: `limited_app(**extra)` builds an app on the test database and bank with
+    RATELIMIT_ENABLED, plus any extra settings (e.g. REDIS_URL to count in Redis instead of memory); each app counts
+    with a limiter of its own (tutor/security.py), so apps made here do not change any other app. At the end it
+    disposes of the database engine of every app it made."""
+    from tutor import create_app
+
+    def make(**extra):
+        return create_app({"DATABASE_URL": database_url, "SECRET_KEY": "test-secret", "TESTING": True,
+                           "CONTENT_BANK": content_bank, "RATELIMIT_ENABLED": True, **extra})
+
+    made = []
+    yield lambda **extra: made.append(make(**extra)) or made[-1]
+    for app in made:
+        app.extensions["db_engine"].dispose()
+
+
+@pytest.fixture
 def client(app):
     return app.test_client()
 

@@ -48,7 +48,7 @@ def db_upgrade(revision: str) -> None:
     url = _database_url()
     try:
         upgrade_database(url, revision)
-    except Exception as exc:  # noqa: BLE001 - a CLI reports, it does not dump a traceback
+    except Exception as exc:
         raise click.ClickException(f"Migration failed: {exc}") from exc
     click.echo(f"Database is at revision {revision}.")
 
@@ -116,7 +116,8 @@ def serve(host: str, port: int, prod: bool, workers: int, threads: int, demo: bo
         # one thread per worker avoids threads of a worker queueing for the GIL and for SQLite's write lock.
         os.execvp(sys.executable, [sys.executable, "-m", "gunicorn", "--workers", str(workers),
                                    "--worker-class", "gthread", "--threads", str(threads),
-                                   "--bind", f"{host}:{port}", "--access-logfile", "-", "tutor:create_app()"])
+                                   "--bind", f"{host}:{port}", "--access-logfile", "-",
+                                   "--logger-class", "tutor.serving.AccessLog", "tutor:create_app()"])
     click.echo(f"Serving the tutor at http://{host}:{port}/  (Ctrl+C to stop)")
     app.run(host=host, port=port, debug=False, use_reloader=False, threaded=True)
 

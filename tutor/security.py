@@ -1,9 +1,11 @@
 """Passwords and PINs (argon2id), codes people type, security headers, CSRF, rate limits and the session user."""
 from __future__ import annotations
 
+import hmac
 import secrets
+from collections.abc import Callable
 from functools import wraps
-from typing import Any, Callable
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -11,9 +13,76 @@ from flask import Flask, current_app, g, request, session
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
-from flask_wtf.csrf import CSRFProtect
+from flask_wtf.csrf import CSRFProtect, generate_csrf
 
-csrf = CSRFProtect()
+from .cache import MemoryCache
+from .sessions import VerifiedCookieSessions
+
+
+class CachedCSRF(CSRFProtect):
+    """Flask-WTF's CSRF protection, signing and checking each session's token once per process.
+
+    The tutor's tokens never expire on their own (WTF_CSRF_TIME_LIMIT is None: a token lives as long as its
+    session), so the signed form of a session's raw token and the result of checking a signed token do not change;
+    Flask-WTF redoes both (an HMAC and a serializer) on every page and every POST. This keeps them in bounded LRUs,
+    keyed by the secret key. A request is accepted only when the token it sent was once verified by Flask-WTF for
+    the raw token in this request's own session; anything else (no token, a bad one, another session's, a time
+    limit set) goes through Flask-WTF's own check, with its own messages.
+    """
+
+    def __init__(self, app: Flask | None = None) -> None:
+        self._signed = MemoryCache(8192)  # (secret, raw token) -> signed token
+        self._checked = MemoryCache(8192)  # (secret, signed token) -> raw token
+        super().__init__(app)
+
+    def init_app(self, app: Flask) -> None:
+        processors = app.template_context_processors[None]
+        before = len(processors)
+        super().init_app(app)
+        # Flask-WTF offers csrf_token() to templates as a global and through a context processor; offer ours.
+        app.jinja_env.globals["csrf_token"] = self.token
+        processors[before:] = [lambda: {"csrf_token": self.token}]
+
+    @staticmethod
+    def _keys() -> tuple[str, str, bool]:
+        cfg = current_app.config
+        return (cfg.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key, cfg.get("WTF_CSRF_FIELD_NAME", "csrf_token"),
+                cfg.get("WTF_CSRF_TIME_LIMIT", 3600) is None)
+
+    def token(self) -> str:
+        """The signed CSRF token of this request's session (what flask_wtf.csrf.generate_csrf returns)."""
+        secret, field, lasting = self._keys()
+        if field in g:
+            return g.get(field)
+        raw = session.get(field)
+        signed = self._signed.get((secret, raw)) if lasting and isinstance(raw, str) else None
+        if signed is None:
+            signed = generate_csrf()
+            if lasting:
+                self._signed.set((secret, session[field]), signed)
+                self._checked.set((secret, signed), session[field])
+        setattr(g, field, signed)
+        return signed
+
+    def protect(self, apply_exemptions: bool = False) -> None:
+        if request.method not in current_app.config["WTF_CSRF_METHODS"]:
+            return  # what Flask-WTF does for a GET, without looking up the rest first
+        secret, field, lasting = self._keys()
+        if lasting and not (request.is_secure and current_app.config["WTF_CSRF_SSL_STRICT"]):
+            if apply_exemptions and (not request.endpoint or self._is_exempt()):
+                return
+            sent, raw = self._get_csrf_token(), session.get(field)
+            known = self._checked.get((secret, sent)) if sent else None
+            if known is not None and isinstance(raw, str) and hmac.compare_digest(known, raw):
+                g.csrf_valid = True
+                return
+            super().protect(apply_exemptions)  # raises with Flask-WTF's message when the token is not good
+            self._checked.set((secret, sent), raw)
+            return
+        super().protect(apply_exemptions)
+
+
+csrf = CachedCSRF()
 login_manager = LoginManager()
 
 
@@ -113,18 +182,28 @@ def verify_secret(stored_hash: str | None, secret: str) -> bool:
         return False
 
 
+SECURITY_HEADERS = (
+    ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
+    ("X-Content-Type-Options", "nosniff"),
+    ("X-Frame-Options", "DENY"),
+    ("Referrer-Policy", "same-origin"),
+    ("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()"),
+    ("Cross-Origin-Opener-Policy", "same-origin"),
+)
+NO_STORE = ("Cache-Control", "no-store")
+HSTS = ("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+
+
 def set_security_headers(response):
+    """Add each security header the view did not set itself (one pass over the response's headers)."""
     headers = response.headers
-    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("X-Frame-Options", "DENY")
-    headers.setdefault("Referrer-Policy", "same-origin")
-    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()")
-    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    present = {name.lower() for name, _ in headers.items()}
+    wanted = list(SECURITY_HEADERS)
     if request.path.startswith("/api/") or "text/html" in (response.content_type or ""):
-        headers.setdefault("Cache-Control", "no-store")
+        wanted.append(NO_STORE)
     if not (current_app.debug or current_app.testing):
-        headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        wanted.append(HSTS)
+    headers.extend([(name, value) for name, value in wanted if name.lower() not in present])
     return response
 
 
@@ -136,7 +215,8 @@ def refuse_nul_characters() -> None:
     the query string and in form fields (JSON bodies are checked by api_spec.read_json)."""
     from .errors import ServiceError
 
-    fields = list(request.args.lists())
+    query = request.query_string
+    fields = list(request.args.lists()) if b"%00" in query or b"\x00" in query else []
     if request.mimetype in FORM_TYPES:
         fields += list(request.form.lists())
     if any("\x00" in key or any("\x00" in v for v in values) for key, values in fields):
@@ -165,7 +245,15 @@ def init_app(app: Flask) -> None:
     storage = app.config.get("REDIS_URL") or "memory://"
     app.config.setdefault("RATELIMIT_STORAGE_URI", storage)
     app.config["RATELIMIT_STORAGE_URI"] = storage
-    limiter.init_app(app)
+    instance = limiter.init_app(app)
+    manager = instance.limit_manager
+    if not (manager.default_limits or manager.application_limits or manager._blueprint_limits
+            or instance._meta_limits):
+        # flask-limiter checks every request in a before_request hook, for limits that apply to all views. The
+        # tutor has none (its limits sit on single views, checked by their decorators), so the hook only costs time.
+        hooks = app.before_request_funcs.setdefault(None, [])
+        hooks[:] = [hook for hook in hooks if getattr(hook, "__self__", None) is not instance]
+    app.session_interface = VerifiedCookieSessions()
     login_manager.init_app(app)
     login_manager.session_protection = "strong"
     login_manager.login_view = "auth.sign_in"

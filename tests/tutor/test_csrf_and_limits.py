@@ -89,27 +89,6 @@ def test_every_form_refuses_a_post_without_the_token(app, rule):
 
 # ---- rate limits ----------------------------------------------------------------------------------------------------
 
-@pytest.fixture
-def limited_app(database_url, content_bank):
-    """A factory of apps with rate limits on: `limited_app(**extra)` builds an app on the test database and bank with
-    RATELIMIT_ENABLED, plus any extra settings (e.g. REDIS_URL to count in Redis instead of memory); each app counts
-    with a limiter of its own (tutor/security.py), so apps made here do not change any other app. At the end it
-    disposes of the database engine of every app it made, then builds and disposes of one app with limits off: a
-    step left from when one limiter was shared by all apps, which no longer has any effect on other apps."""
-    from tutor import create_app
-
-    def make(**extra):
-        return create_app({"DATABASE_URL": database_url, "SECRET_KEY": "test-secret", "TESTING": True,
-                           "CONTENT_BANK": content_bank, "RATELIMIT_ENABLED": True, **extra})
-
-    made = []
-    yield lambda **extra: made.append(make(**extra)) or made[-1]
-    for app in made:
-        app.extensions["db_engine"].dispose()
-    create_app({"DATABASE_URL": database_url, "TESTING": True, "CONTENT_BANK": content_bank,
-                "RATELIMIT_ENABLED": False}).extensions["db_engine"].dispose()
-
-
 def _eleven_sign_ins(app):
     client = app.test_client()
     sign_up(client, "sam@example.org")

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from flask import Blueprint, jsonify
-from flask_wtf.csrf import generate_csrf
 from sqlalchemy import text
 
 from .. import schemas
@@ -12,6 +11,7 @@ from ..db import get_db
 from ..errors import NotFound
 from ..identity import current_actor, current_track
 from ..models import Account
+from ..security import csrf
 from ..services import lessons
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -44,7 +44,7 @@ def session_info():
         user = schemas.SessionUser(kind="learner", id=actor.id, name=actor.nickname, track=actor.track,
                                    is_guest=actor.is_guest)
     guest = actor is None or bool(getattr(actor, "is_guest", False))
-    return schemas.SessionInfo(csrf_token=generate_csrf(), user=user, track=current_track(), guest=guest)
+    return schemas.SessionInfo(csrf_token=csrf.token(), user=user, track=current_track(), guest=guest)
 
 
 @spec.route(bp, "/tracks", summary="The three age tracks", response=schemas.TrackList)

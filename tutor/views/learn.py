@@ -7,6 +7,7 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from markupsafe import Markup
 from pydantic import BaseModel, ConfigDict, Field
 
+from .. import frames
 from ..cache import fragments
 from ..content_bank import bank
 from ..db import get_db
@@ -68,9 +69,14 @@ def lesson(concept_id: str):
     seed = request.args.get("seed", "0")
     if concept_id not in bank().concept_ids:
         abort(404)
-    page, parts = lesson_parts(concept_id, track, int(seed) if seed.isdigit() and len(seed) < 10 else 0)
-    return render_template("learn/lesson.html", lesson=page, parts=parts, track=bank().track(track),
-                           progress=lesson_service.lesson_progress(get_db(), current_learner(), concept_id))
+    seed = int(seed) if seed.isdigit() and len(seed) < 10 else 0
+    page, parts = lesson_parts(concept_id, track, seed)
+    progress = lesson_service.lesson_progress(get_db(), current_learner(), concept_id) or {}
+    # The layout around the lesson is the same for everyone but a few values: a frame per shape (tutor.frames).
+    return frames.render("learn/lesson.html", ("lesson", concept_id, track, seed),
+                         {"lesson": page, "parts": parts, "track": bank().track(track)},
+                         {"seen": progress.get("messages_seen", 0), "checked": bool(progress.get("checked")),
+                          "check_correct": bool(progress.get("check_correct"))})
 
 
 def lesson_parts(concept_id: str, track: str, seed: int) -> tuple[dict, dict[str, Markup]]:

@@ -1,0 +1,202 @@
+"""The per-request machinery kept cheap for load (issue 8): cookie sessions checked once per cookie, CSRF tokens
+signed and checked once per token, URLs built once, no rate-limit hook on views without limits, and a lean gunicorn
+access log. Each must behave exactly as the library it shortens."""
+from __future__ import annotations
+
+import datetime
+import io
+import logging
+
+import pytest
+from flask import url_for
+from flask.sessions import SecureCookieSessionInterface
+from gunicorn.config import Config as GunicornConfig
+from gunicorn.glogging import Logger
+
+from tests.conftest import Api
+from tests.tutor.test_accounts import add_guest_route
+from tests.tutor.test_csrf_and_limits import _eleven_sign_ins
+from tutor import sessions as tutor_sessions
+from tutor.security import for_app
+from tutor.serving import AccessLog
+from tutor.sessions import VerifiedCookieSessions
+from tutor.views import remembered_url_for
+
+
+def cookie_for(app, data: dict) -> str:
+    return SecureCookieSessionInterface().get_signing_serializer(app).dumps(data)
+
+
+def open_with(app, interface, cookie: str | None):
+    headers = {"Cookie": f"session={cookie}"} if cookie else {}
+    with app.test_request_context("/", headers=headers) as ctx:
+        return interface.open_session(app, ctx.request)
+
+
+# ---- sessions ---------------------------------------------------------------------------------------------------
+
+def test_a_remembered_cookie_opens_as_flasks_own_interface_opens_it(app):
+    cookie = cookie_for(app, {"track": "ages-5-8", "prefs": {"large-text": True}, "_user_id": "learner:7"})
+    ours = VerifiedCookieSessions()
+    first, second = open_with(app, ours, cookie), open_with(app, ours, cookie)  # the second from the cache
+    flasks = open_with(app, SecureCookieSessionInterface(), cookie)
+    assert dict(first) == dict(second) == dict(flasks)
+    assert not second.modified and not second.accessed
+
+
+def test_each_request_gets_its_own_copy_of_the_values(app):
+    ours = VerifiedCookieSessions()
+    cookie = cookie_for(app, {"prefs": {"large-text": True}, "seen": [1, 2]})
+    first = open_with(app, ours, cookie)
+    first["prefs"]["large-text"] = False
+    first["seen"].append(3)
+    again = open_with(app, ours, cookie)
+    assert again["prefs"] == {"large-text": True} and again["seen"] == [1, 2]
+
+
+@pytest.mark.parametrize("cookie", ["", "not-a-cookie", "eyJ0cmFjayI6ImFnZXMtNS04In0.ZZZZZZ.forged-signature"])
+def test_a_missing_or_forged_cookie_opens_an_empty_session(app, cookie):
+    ours = VerifiedCookieSessions()
+    for _ in range(2):
+        assert dict(open_with(app, ours, cookie)) == {}
+
+
+def test_a_cookie_signed_with_another_key_is_not_taken_from_the_cache(app, content_bank, database_url):
+    from tutor import create_app
+
+    ours = VerifiedCookieSessions()
+    cookie = cookie_for(app, {"_user_id": "account:1"})
+    assert dict(open_with(app, ours, cookie)) == {"_user_id": "account:1"}
+    other = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "another-secret", "TESTING": True,
+                        "CONTENT_BANK": content_bank})
+    assert dict(open_with(other, ours, cookie)) == {}
+    other.extensions["db_engine"].dispose()
+
+
+def test_a_remembered_cookie_still_expires_with_the_session_lifetime(app, monkeypatch):
+    ours = VerifiedCookieSessions()
+    cookie = cookie_for(app, {"_user_id": "learner:3"})
+    assert open_with(app, ours, cookie)  # verified and remembered
+    lifetime = int(app.permanent_session_lifetime.total_seconds())
+    real_time = tutor_sessions.time.time
+    monkeypatch.setattr(tutor_sessions.time, "time", lambda: real_time() + lifetime - 5)
+    assert dict(open_with(app, ours, cookie)) == {"_user_id": "learner:3"}
+    monkeypatch.setattr(tutor_sessions.time, "time", lambda: real_time() + lifetime + 5)
+    assert dict(open_with(app, ours, cookie)) == {}
+    monkeypatch.setattr(tutor_sessions.time, "time", lambda: real_time() - 60)  # signed "in the future"
+    assert dict(open_with(app, ours, cookie)) == {}
+
+
+def test_an_unchanged_session_sends_no_cookie_but_varies_on_it(app):
+    add_guest_route(app)
+    client = app.test_client()
+    assert "Set-Cookie" in client.get("/_test/guest").headers  # a guest: a session with someone signed in
+    client.get("/learn/neuron?track=ages-9-12")  # its first page adds the CSRF token to the session
+    again = client.get("/learn/neuron?track=ages-9-12")
+    assert again.status_code == 200 and "Set-Cookie" not in again.headers
+    assert "Cookie" in again.headers.get("Vary", "")
+
+
+# ---- CSRF ---------------------------------------------------------------------------------------------------------
+
+def test_a_checked_token_keeps_working_and_only_for_its_own_session(app, client):
+    api = Api(client)
+    for key in ("a", "b"):  # the second POST takes the remembered check
+        assert api.post("/api/lessons/neuron/progress", {"track": "ages-9-12", "messages_seen": 1}).status_code == 200
+    stolen = api.token
+    other = Api(app.test_client())
+    other.token  # noqa: B018 - gives the other client a session with a token of its own
+    r = other.post("/api/lessons/neuron/progress", {"track": "ages-9-12", "messages_seen": 1},
+                   headers={"X-CSRF-Token": stolen}, csrf=False)
+    assert r.status_code == 400 and "do not match" in r.get_data(as_text=True)
+    assert key == "b"
+
+
+@pytest.mark.parametrize("token, message", [(None, "missing"), ("garbage", "invalid")])
+def test_a_missing_or_bad_token_gets_flask_wtfs_message(client, token, message):
+    api = Api(client)
+    api.post("/api/lessons/neuron/progress", {"track": "ages-9-12", "messages_seen": 1})  # a checked token exists
+    r = api.post("/api/lessons/neuron/progress", {"track": "ages-9-12", "messages_seen": 1},
+                 headers={"X-CSRF-Token": token} if token else {}, csrf=False)
+    assert r.status_code == 400 and message in r.get_data(as_text=True).lower()
+
+
+def test_pages_and_the_session_api_hand_out_the_same_signed_token(client):
+    token = client.get("/api/session").get_json()["csrf_token"]
+    assert f'<meta name="csrf-token" content="{token}">' in client.get("/learn/neuron?track=ages-9-12").text
+
+
+def test_with_a_time_limit_tokens_are_checked_by_flask_wtf_every_time(app, client, monkeypatch):
+    app.config["WTF_CSRF_TIME_LIMIT"] = 3600
+    import flask_wtf.csrf
+
+    checks = []
+    real = flask_wtf.csrf.validate_csrf
+    monkeypatch.setattr(flask_wtf.csrf, "validate_csrf", lambda *a, **k: checks.append(1) or real(*a, **k))
+    api = Api(client)
+    for _ in range(3):
+        assert api.post("/api/lessons/neuron/progress", {"track": "ages-9-12", "messages_seen": 1}).status_code == 200
+    assert len(checks) == 3
+
+
+# ---- URLs ---------------------------------------------------------------------------------------------------------
+
+def test_remembered_urls_are_flasks_urls_per_script_root(app):
+    built = remembered_url_for(app.url_for)
+    cases = [("static", {"filename": "css/app.css"}), ("learn.lessons", {}),
+             ("api.lesson_progress", {"concept_id": "neuron"}), ("learn.lesson", {"concept_id": "loss", "track": "x"})]
+    for root in ("", "/tutor"):
+        with app.test_request_context("/", base_url=f"http://localhost{root}/"):
+            for endpoint, values in cases:
+                assert built(endpoint, **values) == built(endpoint, **values) == url_for(endpoint, **values)
+                assert built(endpoint, **values).startswith(root + "/")
+            assert built("learn.lessons", _external=True) == url_for("learn.lessons", _external=True)
+            assert built("learn.lesson", concept_id="neuron", _anchor="check").endswith("/learn/neuron#check")
+
+
+# ---- rate limits ---------------------------------------------------------------------------------------------------
+
+def test_no_rate_limit_hook_runs_on_every_request_but_view_limits_still_count(limited_app):
+    app = limited_app()
+    instance = for_app(app)
+    assert instance.enabled
+    hooks = app.before_request_funcs.get(None, [])
+    assert not [hook for hook in hooks if getattr(hook, "__self__", None) is instance]
+    _eleven_sign_ins(app)  # the sign-in view's own limit still refuses the eleventh
+
+
+# ---- the access log ------------------------------------------------------------------------------------------------
+
+class _Response:
+    status, sent = "201 CREATED", 1234
+    headers = (("Content-Type", "application/json"), ("X-Thing", 'say "hi"'))
+
+
+class _Request:
+    headers = (("HOST", "127.0.0.1:8000"), ("USER-AGENT", 'bench "1"'))
+
+
+ENVIRON = {"REQUEST_METHOD": "POST", "PATH_INFO": "/api/attempts", "RAW_URI": "/api/attempts?x=1",
+           "QUERY_STRING": "x=1", "SERVER_PROTOCOL": "HTTP/1.1", "REMOTE_ADDR": "127.0.0.1",
+           "HTTP_USER_AGENT": 'bench "1"', "HTTP_REFERER": "http://127.0.0.1/learn", "wsgi.url_scheme": "http"}
+
+
+@pytest.mark.parametrize("log_format", [
+    '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s"',  # gunicorn's default
+    "%(m)s %(U)s %(s)s %(D)s",  # bench/load.py's
+    "%(q)s %(H)s %(B)s %(T)s %(M)s %(L)s %(p)s %({user-agent}i)s %({x-thing}o)s %({wsgi.url_scheme}e)s %(zz)s",
+])
+def test_the_lean_access_log_writes_what_gunicorns_writes(log_format):
+    cfg = GunicornConfig()
+    cfg.set("accesslog", "-")
+    cfg.set("access_log_format", log_format)
+    lines = []
+    for cls in (Logger, AccessLog):
+        log = cls(cfg)
+        stream = io.StringIO()
+        handler = logging.StreamHandler(stream)
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        log.access_log.handlers = [handler]
+        log.access(_Response(), _Request(), dict(ENVIRON), datetime.timedelta(seconds=1, microseconds=2345))
+        lines.append(stream.getvalue())
+    assert lines[0] == lines[1] and lines[0].strip()
