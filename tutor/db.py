@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 from flask import Flask, current_app, g
 from sqlalchemy import Engine, MetaData, create_engine, event
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 NAMING_CONVENTION = {
@@ -42,6 +44,40 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+PING_AFTER_IDLE = 10.0  # seconds a pooled PostgreSQL connection may sit unused before it is checked on checkout
+
+
+def _ping(dbapi_connection) -> None:
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("SELECT 1")
+    finally:
+        cursor.close()
+
+
+def _check_idle_connections(engine: Engine, idle_seconds: float) -> None:
+    """Check a pooled connection before use only when it sat unused for `idle_seconds`.
+
+    SQLAlchemy's pool_pre_ping checks every checkout with a round trip to the server: one more query per request
+    under load, when every connection was used a moment ago. Connections go stale when they sit idle (a database
+    restart, a firewall's timeout), so only those are checked; a dead one is replaced before the request uses it
+    (DisconnectionError makes the pool connect afresh), as pool_pre_ping would."""
+    @event.listens_for(engine, "checkin")
+    def _idle_from(_dbapi_connection, record) -> None:
+        if record is not None:
+            record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _check(dbapi_connection, record, _proxy) -> None:
+        idle_since = record.info.get("idle_since")
+        if idle_since is None or time.monotonic() - idle_since < idle_seconds:
+            return
+        try:
+            _ping(dbapi_connection)
+        except Exception as exc:  # whatever the driver raises for a dead connection
+            raise DisconnectionError(f"a pooled connection did not answer after {idle_seconds:.0f} s idle") from exc
+
+
 def make_engine(url: str) -> Engine:
     url = normalise_url(url)
     if url.startswith("sqlite"):
@@ -51,7 +87,9 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 5})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+    engine = create_engine(url, pool_size=5, max_overflow=10)
+    _check_idle_connections(engine, PING_AFTER_IDLE)
+    return engine
 
 
 def init_app(app: Flask, url: str) -> None:
