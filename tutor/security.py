@@ -64,6 +64,12 @@ class CachedCSRF(CSRFProtect):
         setattr(g, field, signed)
         return signed
 
+    def _sent_token(self) -> str | None:
+        """The token the request sent, found where Flask-WTF looks; a JSON request has no form fields to parse."""
+        if request.mimetype in FORM_TYPES:
+            return self._get_csrf_token()
+        return next(filter(None, map(request.headers.get, current_app.config["WTF_CSRF_HEADERS"])), None)
+
     def protect(self, apply_exemptions: bool = False) -> None:
         if request.method not in current_app.config["WTF_CSRF_METHODS"]:
             return  # what Flask-WTF does for a GET, without looking up the rest first
@@ -71,7 +77,7 @@ class CachedCSRF(CSRFProtect):
         if lasting and not (request.is_secure and current_app.config["WTF_CSRF_SSL_STRICT"]):
             if apply_exemptions and (not request.endpoint or self._is_exempt()):
                 return
-            sent, raw = self._get_csrf_token(), session.get(field)
+            sent, raw = self._sent_token(), session.get(field)
             known = self._checked.get((secret, sent)) if sent else None
             if known is not None and isinstance(raw, str) and hmac.compare_digest(known, raw):
                 g.csrf_valid = True
