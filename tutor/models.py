@@ -144,6 +144,9 @@ class Attempt(Base):
         Index("ix_attempts_item_id", "item_id", "correct"),
         # "Stuck now", the activity plots and a learner's history read a learner's attempts by time.
         Index("ix_attempts_learner_time", "learner_id", "created_at", "correct"),
+        # Mastery's evidence: a learner's latest scores on one concept, newest first (id order), read from the index
+        # alone (score is in it) on every answer, however many attempts the learner has on other concepts.
+        Index("ix_attempts_learner_concept_recent", "learner_id", "concept", "id", "score"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
