@@ -171,9 +171,10 @@ class Attempt(Base):
 # The class dashboard's item analysis and misconception map need, per learner and question, only a few numbers; reading
 # them from these small tables (~2,000 rows for a class) instead of from the class's attempts (~17,000 rows and more
 # every week) keeps the dashboard fast however long a class has been practising. They are kept in step with the
-# attempts by the flush that inserts an attempt (see the event at the end of this section), so they commit or roll back
-# with it: a retried answer that is not stored again is not counted again. Migration 0030 filled them from the attempts
-# that existed before; SEED_SUFFIX and the backfill there compute the same question key as question_of() below.
+# attempts by the flush that inserts an attempt (see the event at the end of this section), or, for an answer stored
+# around the ORM (practice.submit_attempt), by the statements that insert it, so they commit or roll back with it: a
+# retried answer that is not stored again is not counted again. Migration 0030 filled them from the attempts that
+# existed before; SEED_SUFFIX and the backfill there compute the same question key as question_of() below.
 
 SEED_SUFFIX = ":seed="
 NO_VALUE = ""  # stands for "none" in the key columns of learner_wrong_answers (key columns cannot be NULL)
@@ -219,12 +220,14 @@ _SUMMARY_COLUMNS = ("learner_id", "question", "attempts", "correct", "first_at",
 
 
 @functools.cache
-def _summary_statements(dialect: str):
+def summary_statements(dialect: str, prefix: str = ""):
     """The two INSERT … ON CONFLICT statements that add one attempt to the summaries, built once per dialect (both
-    dialects have the construct, each its own): building these expressions costs more than running them."""
+    dialects have the construct, each its own): building these expressions costs more than running them. Their bind
+    parameters are the keys of summary_values() with `prefix` in front (the answer path sends them with statements on
+    other tables, on one dict of values)."""
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     stats = LearnerItemStats.__table__
-    new = insert(stats).values({c: bindparam(c) for c in _SUMMARY_COLUMNS})
+    new = insert(stats).values({c: bindparam(prefix + c) for c in _SUMMARY_COLUMNS})
     x = new.excluded
     earlier, same = x.first_at < stats.c.first_at, x.first_at == stats.c.first_at
     add_stats = new.on_conflict_do_update(
@@ -236,11 +239,25 @@ def _summary_statements(dialect: str):
               "last_at": case((x.last_at > stats.c.last_at, x.last_at), else_=stats.c.last_at)})
     wrong = LearnerWrongAnswer.__table__
     add_wrong = insert(wrong).values(
-        {**{c: bindparam(c) for c in ("learner_id", "question", "option", "misconception")}, "times": 1}
+        {**{c: bindparam(prefix + c) for c in ("learner_id", "question", "option", "misconception")}, "times": 1}
     ).on_conflict_do_update(
         index_elements=[wrong.c.learner_id, wrong.c.question, wrong.c.option, wrong.c.misconception],
         set_={"times": wrong.c.times + 1})
     return add_stats, add_wrong
+
+
+def summary_values(learner_id: int, item_id: str, kind: str, answer: dict | None, correct: bool,
+                   misconception: str | None, created_at: datetime) -> tuple[dict, dict | None]:
+    """The values summary_statements() add for one stored attempt: learner_item_stats's, and learner_wrong_answers's
+    (None for a right answer: there is no wrong answer to count)."""
+    question = question_of(item_id)
+    stats = {"learner_id": learner_id, "question": question, "attempts": 1, "correct": 1 if correct else 0,
+             "first_at": created_at, "first_correct": bool(correct), "last_at": created_at}
+    if correct:
+        return stats, None
+    option = (answer or {}).get("option") if kind == "choice" else None
+    return stats, {"learner_id": learner_id, "question": question,
+                   "option": NO_VALUE if option is None else str(option), "misconception": misconception or NO_VALUE}
 
 
 def count_attempt(connection, attempt_id: int, learner_id: int, item_id: str, kind: str, answer: dict | None,
@@ -249,25 +266,21 @@ def count_attempt(connection, attempt_id: int, learner_id: int, item_id: str, ki
 
     `created_at` is the stored row's time; when it is not known (the row took the database's clock, the column's
     server default) it is read back from the row."""
-    add_stats, add_wrong = _summary_statements(connection.dialect.name)
-    question = question_of(item_id)
+    add_stats, add_wrong = summary_statements(connection.dialect.name)
     if created_at is None:
         a = Attempt.__table__
         created_at = connection.scalar(select(a.c.created_at).where(a.c.id == attempt_id))
-    connection.execute(add_stats, {"learner_id": learner_id, "question": question, "attempts": 1,
-                                   "correct": 1 if correct else 0, "first_at": created_at,
-                                   "first_correct": bool(correct), "last_at": created_at})
-    if not correct:
-        option = (answer or {}).get("option") if kind == "choice" else None
-        connection.execute(add_wrong, {"learner_id": learner_id, "question": question,
-                                       "option": NO_VALUE if option is None else str(option),
-                                       "misconception": misconception or NO_VALUE})
+    stats, wrong = summary_values(learner_id, item_id, kind, answer, correct, misconception, created_at)
+    connection.execute(add_stats, stats)
+    if wrong is not None:
+        connection.execute(add_wrong, wrong)
 
 
 @event.listens_for(Attempt, "after_insert")
 def _count_new_attempt(_mapper, connection, attempt: Attempt) -> None:
     # Every attempt added through a session is counted once, when (and only when) its row is inserted. Rows written
-    # around the ORM (bulk COPY, raw SQL) must be counted with migration 0030's backfill instead.
+    # around the ORM are counted by their writer (practice.submit_attempt, in the same transaction) or, for bulk COPY
+    # and raw SQL, with migration 0030's backfill.
     count_attempt(connection, attempt.id, attempt.learner_id, attempt.item_id, attempt.kind, attempt.answer,
                   bool(attempt.correct), attempt.misconception, attempt.created_at)
 

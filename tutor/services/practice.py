@@ -8,12 +8,14 @@ the bank's.
 """
 from __future__ import annotations
 
+import functools
 import random
 import secrets
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any, Callable
+from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import Executable, bindparam, case, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -21,7 +23,7 @@ from content import Bank
 from content.schema import MatchingSet
 
 from ..errors import Conflict, Invalid, NotFound
-from ..models import Attempt, Learner
+from ..models import Attempt, Learner, summary_statements, summary_values, utc_now
 from . import grading, mastery, numeric
 from .questions import public_item
 
@@ -162,32 +164,75 @@ def _replay(stored: Attempt, item_id: str) -> dict[str, Any]:
     return stored.reply
 
 
+ATTEMPT_FIELDS = ("learner_id", "item_id", "concept", "track", "kind", "answer", "correct", "score", "misconception",
+                  "reply", "idempotency_key", "created_at")
+
+
+@functools.cache
+def _answer_writes(dialect: str, first_on_concept: bool, wrong: bool) -> tuple[Executable, ...]:
+    """The statements that store one answer, in order: the attempt's INSERT, the concept's mastery row (its INSERT
+    for a first answer on the concept, else its UPDATE), and the answer's counts in the dashboard's summaries (the
+    wrong-answer count only for a wrong answer). Built once per case: building them costs more than running them.
+
+    Each names its own bind parameters (a_… the attempt's columns, p_… mastery's, s_… the summaries'), so one dict
+    of values serves them all. PostgreSQL gets them as one statement, the attempt's INSERT with the others in its
+    WITH clause: data-modifying WITH queries all run, to completion, in the statement's transaction, and a unique-key
+    violation in any of them fails the whole statement, as it would fail the transaction; one round trip instead of
+    three or four. SQLite has no data-modifying WITH, and no round trips to save: it runs them one after another."""
+    attempts = Attempt.__table__
+    add_attempt = attempts.insert().inline().values({c: bindparam(f"a_{c}", type_=attempts.c[c].type)
+                                                     for c in ATTEMPT_FIELDS})
+    _, _, add_mastery, bump_mastery = mastery.answer_statements()
+    add_stats, add_wrong = summary_statements(dialect, "s_")
+    writes = [add_attempt, add_mastery if first_on_concept else bump_mastery, add_stats]
+    if wrong:
+        writes.append(add_wrong)
+    if dialect == "postgresql":
+        return (add_attempt.add_cte(*(w.cte(f"answer_write_{n}") for n, w in enumerate(writes[1:], 1))),)
+    return tuple(writes)
+
+
 def submit_attempt(db: Session, bank: Bank, item_id: Any, answer: Any, key: str | None,
                    learner_for: Callable[[str], Learner | None], now: datetime | None = None) -> dict[str, Any]:
     """Grade one answer and store it once per (learner, Idempotency-Key); a retry gets the stored reply back.
 
     Everything that can be refused (key, item, answer) is checked before anything is written, so a bad request
-    stores nothing, not even a guest profile. The flush that inserts the attempt also adds it to the dashboard's
-    per-question summaries (tutor.models.count_attempt), so they commit or roll back with it: a retry or a raced
-    twin whose insert fails on the unique key is never counted. `learner_for(track)` gives the learner to record it for (creating a
-    guest if need be), or None for a grown-up trying the quiz: then the answer is graded but not stored.
+    stores nothing, not even a guest profile. The attempt, the concept's mastery row and the attempt's counts in the
+    dashboard's per-question summaries (tutor.models.summary_values) are written in one transaction, so a retry or a
+    raced twin whose insert fails on the unique key is never counted. `learner_for(track)` gives the learner to
+    record it for (creating a guest if need be), or None for a grown-up trying the quiz: then the answer is graded
+    but not stored.
+
+    This is the hottest write of the app, so it runs on SQLAlchemy Core with prebuilt statements (_answer_writes)
+    instead of the ORM's unit of work; the ORM's after_insert hook does not see these rows, so the summaries are
+    written here.
     """
     key = check_key(key)
     graded = grading.grade(bank, item_id, answer)
     learner = learner_for(graded.track)
     if learner is None:
         return graded.reply()
+    db.flush()  # anything the session still holds (a guest made by learner_for) is written before the attempt
     learner_id = learner.id
     for _ in range(2):
         # No look-up of the key first: a retried key is rare, and the unique key turns it into an IntegrityError at
         # the INSERT, after which the stored reply is sent back. Nothing is written before that INSERT.
-        row = mastery.record_answer(db, learner_id, graded.concept, graded.score, now)
-        reply = {**graded.reply(), "mastery": {"concept": graded.concept, "level": row.level,
-                                               "label": mastery.LEVEL_LABELS[row.level]}}
-        db.add(Attempt(learner_id=learner_id, item_id=graded.item_id, concept=graded.concept, track=graded.track,
-                       kind=graded.kind, answer=graded.answer, correct=graded.correct, score=graded.score,
-                       misconception=graded.misconception, reply=reply, idempotency_key=key))
+        connection = db.connection()
+        review = mastery.record_answer(connection, learner_id, graded.concept, graded.score, now)
+        reply = {**graded.reply(), "mastery": {"concept": graded.concept, "level": review.level,
+                                               "label": mastery.LEVEL_LABELS[review.level]}}
+        created_at = utc_now()
+        stats, wrong = summary_values(learner_id, graded.item_id, graded.kind, graded.answer, bool(graded.correct),
+                                      graded.misconception, created_at)
+        values = {"a_learner_id": learner_id, "a_item_id": graded.item_id, "a_concept": graded.concept,
+                  "a_track": graded.track, "a_kind": graded.kind, "a_answer": graded.answer,
+                  "a_correct": graded.correct, "a_score": graded.score, "a_misconception": graded.misconception,
+                  "a_reply": reply, "a_idempotency_key": key, "a_created_at": created_at, **review.params}
+        for name, value in (stats | (wrong or {})).items():  # both have the learner and question, the same values
+            values[f"s_{name}"] = value
         try:
+            for statement in _answer_writes(connection.dialect.name, review.first, wrong is not None):
+                connection.execute(statement, values)
             db.commit()
             return reply
         except IntegrityError:
