@@ -18,7 +18,7 @@ Every loop is bounded by a request count and a hard time limit, traffic goes to 
 process group is killed at the end (try/finally and atexit).
 
 Run: .venv/bin/python bench/load.py [--db sqlite|postgresql|both] [--scale 1.0] [--concurrency 16]
-     [--workers 2] [--worker-class gthread|sync] [--threads 1] [--redis]
+     [--workers 2] [--worker-class inline|gthread|sync] [--threads 1] [--redis]
 """
 from __future__ import annotations
 
@@ -46,6 +46,7 @@ if sys.path and Path(sys.path[0]).resolve() == ROOT / "bench":
 
 HOST = "127.0.0.1"  # the only address this benchmark ever talks to
 ACCESS_LOG_FORMAT = "%(m)s %(U)s %(s)s %(D)s"
+WORKER_CLASSES = {"inline": "tutor.serving.InlineWorker"}  # other names are gunicorn's own (gthread, sync)
 TARGETS = {
     "answers": "≥ 1,000 req/s, p99 < 50 ms",
     "lessons": "≥ 2,000 req/s",
@@ -343,7 +344,7 @@ class Server:
     """gunicorn running tutor:create_app() in its own process group, so one signal stops master and workers."""
 
     def __init__(self, database_url: str, folder: Path, *, port: int | None = None, workers: int = 2,
-                 worker_class: str = "sync", threads: int = 1, secret: str = "load-bench-secret",
+                 worker_class: str = "inline", threads: int = 1, secret: str = "load-bench-secret",
                  redis_url: str | None = None, access_log: bool = True):
         self.database_url, self.folder = database_url, Path(folder)
         self.port = port or free_port()
@@ -359,7 +360,8 @@ class Server:
 
     def command(self) -> list[str]:
         cmd = [sys.executable, "-m", "gunicorn", "--workers", str(self.workers), "--bind", f"{HOST}:{self.port}",
-               "--worker-class", self.worker_class, "--threads", str(self.threads), "--graceful-timeout", "2",
+               "--worker-class", WORKER_CLASSES.get(self.worker_class, self.worker_class), "--threads", str(self.threads),
+               "--graceful-timeout", "2",
                "--timeout", "30", "--backlog", "512"]
         if self.access_log is not None:
             cmd += ["--access-logfile", str(self.access_log), "--access-logformat", ACCESS_LOG_FORMAT,
@@ -686,7 +688,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--scale", type=float, default=1.0, help="multiplies every phase's request count")
     parser.add_argument("--concurrency", type=int, default=16, help="simulated learners (one connection each)")
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--worker-class", default="gthread", help="gthread (as `tutor serve --prod`) or sync")
+    parser.add_argument("--worker-class", default="inline",
+                        help="inline (tutor.serving.InlineWorker, as `tutor serve --prod`), gthread or sync")
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--redis", action="store_true", help="give the server REDIS_URL (a cache shared by workers)")
     parser.add_argument("--no-cache-bench", action="store_true")

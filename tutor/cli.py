@@ -91,9 +91,9 @@ def demo() -> None:
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--prod", is_flag=True, help="Serve with gunicorn (several workers) instead of the development server.")
 @click.option("--workers", default=2, show_default=True, type=int)
-@click.option("--threads", default=1, show_default=True, type=int,
-              help="Threads per gunicorn worker. One is quickest on a 2-core machine (bench/README.md); more only "
-                   "help when requests wait on a remote database.")
+@click.option("--threads", default=1, show_default=True, type=click.IntRange(min=1),
+              help="Request threads per gunicorn worker. One (the inline worker) is quickest on a 2-core machine "
+                   "(bench/README.md); more (gthread) only help when requests wait on a remote database.")
 @click.option("--demo/--no-demo", default=None,
               help="Create the demo family and class (default: yes for the development server, no with --prod).")
 def serve(host: str, port: int, prod: bool, workers: int, threads: int, demo: bool | None) -> None:
@@ -112,10 +112,12 @@ def serve(host: str, port: int, prod: bool, workers: int, threads: int, demo: bo
                 click.echo(f"demo {who}: {how}")
     if prod:
         os.environ["DATABASE_URL"] = url
-        # gthread keeps client connections open between requests (the load bench measured ~2x the sync worker);
-        # one thread per worker avoids threads of a worker queueing for the GIL and for SQLite's write lock.
-        os.execvp(sys.executable, [sys.executable, "-m", "gunicorn", "--workers", str(workers),
-                                   "--worker-class", "gthread", "--threads", str(threads),
+        # One request at a time per worker on a 2-core machine: the inline worker keeps client connections open
+        # like gthread, without handing each request to a pool thread (tutor/serving.py, bench/README.md). More
+        # threads only help when requests wait on a remote database.
+        worker = ["--worker-class", "tutor.serving.InlineWorker"] if threads == 1 else [
+            "--worker-class", "gthread", "--threads", str(threads)]
+        os.execvp(sys.executable, [sys.executable, "-m", "gunicorn", "--workers", str(workers), *worker,
                                    "--bind", f"{host}:{port}", "--access-logfile", "-",
                                    "--logger-class", "tutor.serving.AccessLog", "tutor:create_app()"])
     click.echo(f"Serving the tutor at http://{host}:{port}/  (Ctrl+C to stop)")

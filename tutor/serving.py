@@ -1,4 +1,14 @@
-"""What `tutor serve --prod` (and bench/load.py) give gunicorn: an access log that costs little per request.
+"""What `tutor serve --prod` (and bench/load.py) give gunicorn: a worker that serves kept-alive connections without
+handing each request to another thread, and an access log that costs little per request.
+
+InlineWorker is gunicorn's gthread worker (keep-alive connections waiting in a poller) with its one request thread
+folded into the main loop. With `--threads 1`, gthread passes every request from the loop to its single pool thread
+and the finished connection back, two thread hand-offs per request that each wait for the GIL; once a request's own
+work got short, the hand-offs left the workers idle about half the time under load (bench/README.md). Here the loop
+handles a request itself when its connection has data, one at a time, as the one pool thread did. A new connection
+that has sent nothing yet waits in the poller instead of holding the worker (gthread waits up to 5 s for it in the
+pool thread). As with any worker that serves one request at a time, a client sending its body very slowly holds
+the worker until gunicorn's timeout; a production setup puts a buffering proxy (nginx) in front, as gunicorn advises.
 
 gunicorn's own Logger.access builds every atom a format could name for every request (all request and response
 headers, the whole WSGI environ, a strftime of the time) and copies them once more to quote them, although a format
@@ -11,9 +21,11 @@ from __future__ import annotations
 import os
 import traceback
 from collections.abc import Callable
+from concurrent import futures
 from typing import Any
 
 from gunicorn.glogging import Logger, SafeAtoms
+from gunicorn.workers import gthread
 
 
 def _status(resp, _environ, _time) -> str:
@@ -73,3 +85,16 @@ class AccessLog(Logger):
             self.access_log.info(self.cfg.access_log_format, _Atoms(self, resp, req, environ, request_time))
         except Exception:  # noqa: BLE001 - as gunicorn's own: a log line never fails a request
             self.error(traceback.format_exc())
+
+
+class InlineWorker(gthread.ThreadWorker):
+    def enqueue_req(self, conn) -> None:
+        done: futures.Future = futures.Future()
+        if not conn.initialized and not conn.data_ready and not conn.wait_for_data(0):
+            done.set_result(gthread._DEFER)  # gthread's own "wait in the poller" answer
+        else:
+            try:
+                done.set_result(self.handle(conn))
+            except Exception as exc:  # noqa: BLE001 - handle() answers errors itself; this closes the connection
+                done.set_exception(exc)
+        self.finish_request(conn, done)
