@@ -97,3 +97,14 @@ def test_an_error_answers_500_and_the_next_connection_is_served(server):
         assert exchange(sock, "GET", "/boom")[0] == 500
     with connect(server) as sock:
         assert exchange(sock, "GET", "/fine")[0] == 200
+
+
+def test_a_connection_is_closed_after_its_hundredth_request_so_clients_spread_over_workers(server):
+    from tutor.serving import REQUESTS_PER_CONNECTION
+
+    with connect(server) as sock:
+        for n in range(1, REQUESTS_PER_CONNECTION + 1):
+            status, headers, _ = exchange(sock, "GET", f"/page/{n}")
+            assert status == 200
+            assert headers["connection"].lower() == ("close" if n == REQUESTS_PER_CONNECTION else "keep-alive")
+        assert sock.recv(1) == b""  # the server closed it, after answering
