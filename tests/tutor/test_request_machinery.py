@@ -200,3 +200,36 @@ def test_the_lean_access_log_writes_what_gunicorns_writes(log_format):
         log.access(_Response(), _Request(), dict(ENVIRON), datetime.timedelta(seconds=1, microseconds=2345))
         lines.append(stream.getvalue())
     assert lines[0] == lines[1] and lines[0].strip()
+
+
+# ---- the signed-in person ------------------------------------------------------------------------------------------
+
+def test_the_signed_in_learner_is_a_session_row_whose_changes_are_saved(app, db):
+    from sqlalchemy import inspect
+
+    from tutor.identity import load_user
+    from tutor.models import Learner
+
+    add_guest_route(app)
+    client = app.test_client()
+    guest_id = client.get("/_test/guest").get_json()["id"]
+    with app.test_request_context("/"):
+        learner = load_user(f"learner:{guest_id}")
+        state = inspect(learner)
+        assert state.persistent and not state.modified and learner.is_guest and learner.track == "ages-9-12"
+        assert load_user(f"learner:{guest_id}") is learner  # one object per row in a session
+        assert load_user("learner:999999") is None and load_user("learner:x") is None and load_user("robot:1") is None
+    token = client.get("/api/session").get_json()["csrf_token"]
+    assert client.post("/track", data={"track": "ages-5-8", "csrf_token": token}).status_code == 302
+    assert db.get(Learner, guest_id).track == "ages-5-8"  # the change to the loaded row was written
+
+
+def test_a_session_of_someone_deleted_is_nobodys(app, db):
+    from tutor.models import Learner
+
+    add_guest_route(app)
+    client = app.test_client()
+    guest_id = client.get("/_test/guest").get_json()["id"]
+    db.delete(db.get(Learner, guest_id))
+    db.commit()
+    assert client.get("/api/session").get_json()["user"] is None
