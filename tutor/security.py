@@ -4,7 +4,7 @@ from __future__ import annotations
 import hmac
 import secrets
 from collections.abc import Callable
-from functools import wraps
+from functools import partial, wraps
 from typing import Any
 
 from argon2 import PasswordHasher
@@ -118,6 +118,7 @@ class AppLimits:
         def decorate(view: Callable) -> Callable:
             @wraps(view)
             def limited(*args, **kwargs):
+                g.rate_limited_view = True  # flask-limiter's after-request and teardown hooks have work to do
                 views = current_app.extensions["tutor_limited_views"]
                 checked = views.get(view)
                 if checked is None:  # the app's own limiter wraps the view once, on its first use
@@ -246,6 +247,21 @@ def start_session_for(user, *, keep_csrf: bool = False) -> None:
     g.pop("_login_user", None)
 
 
+def _belongs_to(hook: Callable, instance: Limiter) -> bool:
+    """A hook flask-limiter registered for `instance` (a bound method, or a partial of the class's function)."""
+    return getattr(hook, "__self__", None) is instance or (isinstance(hook, partial) and hook.args[:1] == (instance,))
+
+
+def _after_limited_view(hook: Callable) -> Callable:
+    @wraps(hook)
+    def run_after_limited_view(value):
+        if g.get("rate_limited_view"):
+            return hook(value)
+        return value  # the response (after_request) or the exception (teardown, whose result is ignored)
+
+    return run_after_limited_view
+
+
 def init_app(app: Flask) -> None:
     csrf.init_app(app)
     storage = app.config.get("REDIS_URL") or "memory://"
@@ -257,8 +273,12 @@ def init_app(app: Flask) -> None:
             or instance._meta_limits):
         # flask-limiter checks every request in a before_request hook, for limits that apply to all views. The
         # tutor has none (its limits sit on single views, checked by their decorators), so the hook only costs time.
+        # Its after-request hook (the X-RateLimit headers) and teardown hook (resetting what the check kept) only
+        # have work after a limited view ran, so they run only then.
         hooks = app.before_request_funcs.setdefault(None, [])
-        hooks[:] = [hook for hook in hooks if getattr(hook, "__self__", None) is not instance]
+        hooks[:] = [hook for hook in hooks if not _belongs_to(hook, instance)]
+        for hooks in (app.after_request_funcs.setdefault(None, []), app.teardown_request_funcs.setdefault(None, [])):
+            hooks[:] = [_after_limited_view(hook) if _belongs_to(hook, instance) else hook for hook in hooks]
     app.session_interface = VerifiedCookieSessions()
     login_manager.init_app(app)
     login_manager.session_protection = "strong"

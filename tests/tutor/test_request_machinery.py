@@ -162,7 +162,12 @@ def test_no_rate_limit_hook_runs_on_every_request_but_view_limits_still_count(li
     assert instance.enabled
     hooks = app.before_request_funcs.get(None, [])
     assert not [hook for hook in hooks if getattr(hook, "__self__", None) is instance]
-    _eleven_sign_ins(app)  # the sign-in view's own limit still refuses the eleventh
+    client = app.test_client()
+    limited = client.post("/auth/sign-in", data={"email": "x@example.org", "password": "wrong",
+                                                 "csrf_token": client.get("/api/session").get_json()["csrf_token"]})
+    assert limited.status_code == 401 and limited.headers["X-RateLimit-Limit"] == "10"
+    assert "X-RateLimit-Limit" not in client.get("/learn/neuron?track=ages-9-12").headers
+    _eleven_sign_ins(limited_app())  # the sign-in view's own limit still refuses the eleventh, with Retry-After
 
 
 # ---- the access log ------------------------------------------------------------------------------------------------
