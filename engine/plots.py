@@ -9,7 +9,6 @@ worker) would mix up each other's styles or fail to parse tick labels.
 import functools
 import inspect
 import io
-import math
 import threading
 
 import matplotlib
@@ -22,6 +21,7 @@ from .activations import FUNCTIONS
 from .losses import predicted_labels
 from .network import Network
 from .params import choice, number, numbers
+from .rounding import percent
 from .training import train
 
 # Okabe–Ito: distinguishable with the common colour-vision deficiencies. Sign is also shown by solid vs dashed lines.
@@ -50,10 +50,9 @@ def _fmt(x, digits=2):
     return f"{round(x, digits):g}"
 
 
-def _pct(x):
-    """A share as a whole percent, halves rounded up as people (and the pages' Math.round) do: 0.575 is "58%".
-    The tiny nudge keeps a share that is a half in exact arithmetic (46 of 80) from landing just below it in floats."""
-    return f"{math.floor(100 * x + 0.5 + 1e-9):d}%"
+def _pct(part, whole=1):
+    """A share (or part of whole) as a whole percent, halves rounded up as people and the pages do: 46 of 80 is "58%"."""
+    return f"{percent(part, whole)}%"
 
 
 def _svg(fig):
@@ -387,7 +386,7 @@ def activity(seed=0, days=None, attempts=None, correct=None):  # noqa: ARG001 - 
     busiest = int(np.argmax(attempts))
     active = sum(1 for a in attempts if a)
     description = (f"From {_day_label(days[0])} to {_day_label(days[-1])} the class gave {total} answers on {active} "
-                   f"of {len(days)} days, {_pct(sum(correct) / total)} of them right; the busiest day was "
+                   f"of {len(days)} days, {_pct(sum(correct), total)} of them right; the busiest day was "
                    f"{_day_label(days[busiest])} with {attempts[busiest]} answers.")
     return fig, description
 
@@ -434,10 +433,9 @@ def mastery_distribution(seed=0, concepts=None, counts=None, levels=None):  # no
         return fig, "No learner has a mastery level yet."
     top, bottom = rows[:, -1], rows[:, 0]
     best, least = int(np.argmax(top)), int(np.argmax(bottom))
-    upper = rows[:, -2:].sum() / rows.sum()
     description = (f"Across {len(concepts)} concepts and up to {learners} learners, {concepts[best]} has the most at "
                    f"{levels[-1]} ({top[best]}), {concepts[least]} the most at {levels[0]} ({bottom[least]}), and "
-                   f"{_pct(upper)} of all learner-concept pairs are at {levels[-2]} or above.")
+                   f"{_pct(rows[:, -2:].sum(), rows.sum())} of all learner-concept pairs are at {levels[-2]} or above.")
     return fig, description
 
 

@@ -296,6 +296,20 @@ def test_csv_exports(client, db, content_bank, small_class):
     assert q1[7] == "It's learning faster, so the jumping is a good sign." and q1[8] == "2"
 
 
+def test_csv_percents_round_a_half_up(client, db, content_bank):
+    """1 of 8 first attempts right is 12.5%: the CSV says 13, as the pages round, not round()'s 12."""
+    teacher = make_teacher(db)
+    names = ["Ann", "Bob", "Cat", "Dan", "Eve", "Fay", "Gus", "Hal"]
+    classroom, l = make_class(db, teacher, names)
+    for k, who in enumerate(names):
+        answer(db, content_bank, l[who], Q1, RIGHT if who == "Ann" else FASTER, NOW - timedelta(minutes=k))
+    db.commit()
+    sign_in(client, "dash@example.org", PASSWORD)
+    rows = read_csv(client.get(f"/teacher/classes/{classroom.id}/export/item-analysis.csv"))
+    q1 = next(row for row in rows if row[0] == Q1)
+    assert q1[2:6] == ["8", "8", "13", "13"]
+
+
 @given(st.text(max_size=30))
 def test_csv_cells_never_start_a_formula(text):
     out = dashboard.to_csv(["h"], [[text]])

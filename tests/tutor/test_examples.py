@@ -49,6 +49,12 @@ def test_percent_and_whole_formats():
     assert fmt(80.25, "whole") == "80" and fmt(-2.6, "whole") == "-3"
 
 
+@pytest.mark.parametrize("share, shown", [(0.125, "13%"), (0.565, "57%"), (0.575, "58%"), (46 / 80, "58%"),
+                                          (0.005, "1%"), (0.995, "100%")])
+def test_a_half_percent_is_rounded_up_as_on_every_page(share, shown):
+    assert fmt(share, "pct") == shown  # round() would give 12%, 56%, 57%, 57%, 0% and 100%
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.floats(min_value=-99999, max_value=99999, allow_nan=False).filter(lambda x: abs(x) >= 1e-3))
 def test_a_shown_number_reads_back_within_rounding(x):

@@ -301,6 +301,22 @@ def test_the_week_summary_tells_what_happened_that_week_only(app, content_bank, 
     assert "?start=2026-03-16" in before and 'rel="next"' in before
 
 
+def test_a_half_percent_in_the_week_is_rounded_up(app, content_bank, db):
+    """5 of 8 right is 62.5%: shown as 63%, as the pages round, not round()'s 62%."""
+    parent, child_id, _ = family_with_child(app, track="ages-9-12")
+    item = wrong_choice_item(content_bank, "ages-9-12", "loss")
+    when = datetime(2026, 3, 17, 18, tzinfo=UTC)
+    for n in range(8):
+        option = next(o for o in item.options if o.correct == (n < 5))
+        db.add(Attempt(learner_id=child_id, item_id=item.id, concept="loss", track="ages-9-12", kind="choice",
+                       answer={"option": option.id}, correct=n < 5, score=1.0 if n < 5 else 0.0,
+                       misconception=None if n < 5 else option.misconception, reply={},
+                       idempotency_key=f"half-{n}", created_at=when))
+    db.commit()
+    page = text(parent.get(f"/parent/children/{child_id}/week?start=2026-03-16").get_data(as_text=True))
+    assert "8 questions answered, 5 right (63%)" in page
+
+
 def test_the_youngest_get_stars_and_words_not_scores(app, content_bank, db):
     parent, child_id, _ = family_with_child(app, track="ages-5-8")
     seed_week(db, child_id, content_bank, "ages-5-8", datetime(2026, 3, 17, 8, tzinfo=UTC))

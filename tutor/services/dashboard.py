@@ -34,6 +34,7 @@ from sqlalchemy import case, delete, false, func, select
 from sqlalchemy.orm import Session
 
 from content import Bank
+from engine import percent
 
 from ..errors import Invalid
 from ..models import (
@@ -646,7 +647,8 @@ def to_csv(header: list[str], rows: list[list[Any]]) -> str:
 
 
 def _percent(share: float | None) -> str:
-    return "" if share is None else f"{round(100 * share)}"
+    """A share as a whole percent for the CSV, a half rounded up as on every page (1 of 8 is 13)."""
+    return "" if share is None else f"{percent(share)}"
 
 
 def grid_csv(db: Session, bank: Bank, teacher: Account, classroom_id: int) -> tuple[str, str]:

@@ -15,19 +15,19 @@ from dataclasses import dataclass
 from typing import Any
 
 from content.schema import EXAMPLE_KINDS, TRACK_IDS, example_step_pattern
+from engine import percent
 
 from ..content_bank import bank
 from ..errors import Invalid, NotFound
 from . import media
-
-
 
 # ---- numbers for people -----------------------------------------------------------------------------------------
 
 def fmt(x: Any, spec: str = "") -> str:
     """A number as every page shows it: about 3 significant digits, whole numbers without decimals.
 
-    spec: "" (3 significant digits), "pct" (a share as a whole percent), "whole" (rounded to a whole number).
+    spec: "" (3 significant digits), "pct" (a share as a whole percent, a half rounded up as on every page: 0.125 is
+    "13%"), "whole" (rounded to a whole number).
     """
     if isinstance(x, bool):
         return "yes" if x else "no"
@@ -37,7 +37,7 @@ def fmt(x: Any, spec: str = "") -> str:
     if not math.isfinite(x):
         return "too big to show"
     if spec == "pct":
-        return f"{round(100 * x)}%"
+        return f"{percent(x)}%"
     if spec == "whole":
         return str(int(round(x))) if abs(x) < 1e15 else f"{x:.2e}"
     if x == round(x) and abs(x) < 1e6:

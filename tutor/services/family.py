@@ -16,6 +16,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from content import Bank
+from engine import percent
 
 from ..db import Base
 from ..errors import Invalid
@@ -225,7 +226,7 @@ def _questions(bank: Bank, child: Learner, attempts: list[Attempt]) -> dict[str,
     if gentle:  # the youngest see stars, never scores: their parents get the same picture
         info.update(stars=stars, words=STAR_WORDS[stars])
     else:
-        info.update(right=right, percent=round(100 * right / total))
+        info.update(right=right, percent=percent(right, total))  # halves up, as every page rounds
     return info
 
 
