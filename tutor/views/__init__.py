@@ -7,6 +7,8 @@ from typing import Any
 from flask import Flask
 from flask.globals import _cv_request
 
+from engine import percent
+
 from ..cache import MemoryCache
 
 
@@ -42,3 +44,5 @@ def register(app: Flask) -> None:
     for module in (api, auth, learn, chat, quiz, demos, activities, media, parent, teacher):
         app.register_blueprint(module.bp)
     app.jinja_env.globals["url_for"] = remembered_url_for(app.url_for)
+    # A share shown as a percent rounds a half up, as everywhere else (engine.percent); Jinja's round halves to even.
+    app.jinja_env.filters["percent"] = percent

@@ -15,7 +15,7 @@
     return node;
   }
 
-  function percent(x) { return Math.round(100 * x) + "%"; }
+  function percent(x) { return Math.round(+(100 * x).toPrecision(12)) + "%"; }  // 0.575 is 58%, as the server says
 
   function scrollToEnd(node) {
     var reduce = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;

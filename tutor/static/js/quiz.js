@@ -355,7 +355,7 @@
     if (this.gentle) {
       title = reply.correct ? "⭐ Great job!" : (reply.score > 0 ? "⭐ Nice try, some are right!" : "Good try! Let's look at it together.");
     } else {
-      title = reply.correct ? "✔ Right!" : (reply.score > 0 ? "◐ Partly right: " + Math.round(reply.score * 100) + "%" : "✗ Not quite");
+      title = reply.correct ? "✔ Right!" : (reply.score > 0 ? "◐ Partly right: " + Math.round(+(reply.score * 100).toPrecision(12)) + "%" : "✗ Not quite");
     }
     box.appendChild(el("p", { "class": "feedback-title" }, title));
     box.appendChild(el("p", { "class": "feedback-why" }, reply.feedback));

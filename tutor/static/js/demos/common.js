@@ -57,7 +57,7 @@
     return step.formula + " = " + step.activation + "(" + fmt(step.inputs.z) + ") = " + fmt(step.result);
   }
 
-  function pct(x) { return (x === null || x === undefined) ? "—" : Math.round(100 * x) + "%"; }
+  function pct(x) { return (x === null || x === undefined) ? "—" : Math.round(+(100 * x).toPrecision(12)) + "%"; }
 
   // Calls `request()` at most once per `delay` ms while inputs keep changing (so numbers move while a slider is
   // dragged), reading the inputs when it fires; only the answer to the newest call is passed to `render`.

@@ -101,7 +101,7 @@
         { name: "training accuracy", points: pts("train_accuracy"), cls: "s0" },
         { name: "test accuracy", points: pts("test_accuracy"), cls: "s1" }
       ], { xLabel: "epoch", yLabel: "accuracy", yMin: 0, yMax: 1, title: "Accuracy per epoch",
-           yFormat: function (v) { return Math.round(v * 100) + "%"; },
+           yFormat: function (v) { return Math.round(+(v * 100).toPrecision(12)) + "%"; },
            hlines: [{ y: r.chance, label: "chance " + D.pct(r.chance) }] });
       var first = 0;
       D.q(root, "loss-text").textContent = n === 0
