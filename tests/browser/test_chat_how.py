@@ -4,13 +4,12 @@ reply's own (compared with the POST /api/chat response the page received), the p
 text readable and apart, work with bigger text and high contrast, and pass axe."""
 from __future__ import annotations
 
-import math
-
 import pytest
 from playwright.sync_api import expect
 from test_chat_page import choose_track
 from viewports import SIZES
 
+from engine import percent
 from tests.browser.conftest import SCREENSHOTS
 
 # Geometry of every text in the drawing, in CSS pixels, and the drawing's own box and scale.
@@ -38,8 +37,8 @@ READ_DRAWING = """svg => {
 
 
 def js_percent(x: float) -> str:
-    """The page's percent(): Math.round(100 * x) + "%" (rounds halves up, unlike Python's round)."""
-    return f"{math.floor(100 * x + 0.5)}%"
+    """The page's percent(): halves round up, as engine.percent rounds them (unlike Python's round)."""
+    return f"{percent(x)}%"
 
 
 def ask_and_open(page, question: str, nth: int) -> tuple[dict, object]:

@@ -5,6 +5,7 @@ import pytest
 from playwright.sync_api import expect
 from viewports import SIZES
 
+from engine import percent
 from tutor.services import demos as service
 
 DEMO_IDS = ["neuron-lab", "playground", "loop-stepper", "lr-explorer", "training-playground", "guess-and-fix",
@@ -207,6 +208,6 @@ def test_bias_lab_shows_who_the_model_fails(open_page):
     # The few-vs-many sentence quotes the engine's same-light numbers, and says why few is worse only when it is.
     few, many = (r["groups"][0]["accuracy"] for r in expected["results"][:2])
     expect(shown(page, "lesson")).to_contain_text(
-        f"10 training photos got {round(100 * few)}% right and 100 got {round(100 * many)}%")
+        f"10 training photos got {percent(few)}% right and 100 got {percent(many)}%")
     assert few < many
     expect(shown(page, "lesson")).to_contain_text("a few photos can miss a kind of photo")

@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from content import TRACK_IDS, load_bank
+from engine import percent
 
 BANK = load_bank()
 
@@ -60,7 +61,7 @@ def test_matching_by_click_click_with_partial_credit(page: Page, axe):
     expect(page.locator(".pair-list .pair")).to_have_count(len(terms))
     submit_and_check(page, ms, set(terms[:2]))
     right = len(terms) - 2
-    expect(page.locator(".feedback-title")).to_contain_text(f"{round(100 * right / len(terms))}%")
+    expect(page.locator(".feedback-title")).to_contain_text(f"{percent(right, len(terms))}%")
     axe(page, "matching-13-plus-partial")
 
 
