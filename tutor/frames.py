@@ -7,9 +7,9 @@ layout with its menu, stylesheets and forms) for every request was a large part 
 at the markers, and per request joins the pieces with the request's values, escaped as Jinja escapes them.
 
 The shape is everything that can change the HTML's structure rather than a value in it: which kind of person is
-signed in (nobody, a guest, a learner with an account, a parent, a teacher), the caller's `shape` key, and each
-value that is empty or a boolean (those are put in the frame as they are, since a template may test them). Values
-that are not empty strings or numbers become markers. When the frame cannot be used the page is rendered whole:
+signed in (nobody, a guest, a learner with an account, a parent, a teacher), the caller's `key`, and each value
+that is empty, zero, a boolean or None (those are put in the frame as they are, since a template may test them).
+Other strings and numbers become markers. When the frame cannot be used the page is rendered whole:
 flashed messages are waiting (the frame has none), a person has no name, or a marker did not come through the
 template unchanged (a template that transforms a value, say `|upper`, must not be framed; this is checked when the
 frame is made, and tests/tutor/test_frames.py compares framed pages with whole renders for every shape).
