@@ -359,7 +359,8 @@ class Server:
         return f"http://{HOST}:{self.port}"
 
     def command(self) -> list[str]:
-        cmd = [sys.executable, "-m", "gunicorn", "--workers", str(self.workers), "--bind", f"{HOST}:{self.port}",
+        cmd = [sys.executable, "-m", "gunicorn", "--config", "python:tutor.gunicorn_config",  # as `tutor serve --prod`
+               "--workers", str(self.workers), "--bind", f"{HOST}:{self.port}",
                "--worker-class", WORKER_CLASSES.get(self.worker_class, self.worker_class), "--threads", str(self.threads),
                "--graceful-timeout", "2",
                "--timeout", "30", "--backlog", "512"]

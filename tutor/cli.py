@@ -115,11 +115,11 @@ def serve(host: str, port: int, prod: bool, workers: int, threads: int, demo: bo
         # One request at a time per worker on a 2-core machine: the inline worker keeps client connections open
         # like gthread, without handing each request to a pool thread (tutor/serving.py, bench/README.md). More
         # threads only help when requests wait on a remote database.
-        worker = ["--worker-class", "tutor.serving.InlineWorker"] if threads == 1 else [
-            "--worker-class", "gthread", "--threads", str(threads)]
-        os.execvp(sys.executable, [sys.executable, "-m", "gunicorn", "--workers", str(workers), *worker,
-                                   "--bind", f"{host}:{port}", "--access-logfile", "-",
-                                   "--logger-class", "tutor.serving.AccessLog", "tutor:create_app()"])
+        # tutor.gunicorn_config: that worker, the quick access log, and the app loaded and warmed once in the master.
+        worker = [] if threads == 1 else ["--worker-class", "gthread", "--threads", str(threads)]
+        os.execvp(sys.executable, [sys.executable, "-m", "gunicorn", "--config", "python:tutor.gunicorn_config",
+                                   "--workers", str(workers), *worker, "--bind", f"{host}:{port}",
+                                   "--access-logfile", "-", "tutor:create_app()"])
     click.echo(f"Serving the tutor at http://{host}:{port}/  (Ctrl+C to stop)")
     app.run(host=host, port=port, debug=False, use_reloader=False, threaded=True)
 

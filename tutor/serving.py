@@ -111,3 +111,32 @@ class InlineWorker(gthread.ThreadWorker):
             except Exception as exc:  # noqa: BLE001 - handle() answers errors itself; this closes the connection
                 done.set_exception(exc)
         self.finish_request(conn, done)
+
+
+def warm(app) -> dict[str, int]:
+    """Render once, before any learner asks, what every class asks for first and is the same for everyone: each
+    lesson's parts on each track (its worked examples and plots come from the engine) and the chat's reply to each
+    lesson's first question (the recogniser, the lesson's messages read for matching, the plot descriptions).
+
+    gunicorn calls this in its master after loading the app (tutor.gunicorn_config: preload_app, when_ready), so the
+    workers it forks, and any it forks again after one dies, start with these caches filled instead of each
+    rendering them for its first visitors (about a second of CPU per worker on the load bench's machine). Nothing
+    here reads or writes the database. Returns how many lessons and chat replies were made."""
+    from .content_bank import bank
+    from .services import chat as chat_service
+    from .views.learn import lesson_parts
+
+    done = {"lessons": 0, "chat": 0}
+    # One request context per lesson, as a real request has (the demos number their ids per request), with the
+    # script root gunicorn will give requests (its SCRIPT_NAME): the cached parts hold URLs.
+    # (A request context pushed inside an app context would share that context's `g`: so none is pushed around.)
+    base_url = f"http://localhost{os.environ.get('SCRIPT_NAME', '')}/"
+    with app.app_context():
+        lessons = [(concept.id, track.id) for track in bank().tracks for concept in bank().concepts(track.id)]
+    for concept, track in lessons:
+        with app.test_request_context(f"/learn/{concept}", base_url=base_url):
+            lesson_parts(concept, track, 0)
+            chat_service.reply(chat_service.canonical_question(bank(), concept), track)
+        done["lessons"] += 1
+        done["chat"] += 1
+    return done
