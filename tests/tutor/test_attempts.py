@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -57,6 +58,17 @@ def test_an_answer_is_graded_stored_and_a_retry_is_stored_once(app, api):
     again = attempt(api, "t-choice", {"option": "adds"})
     assert again.status_code == 200 and again.get_json()["correct"] is True
     assert count(app, Attempt) == 2 and count(app, Learner) == 1
+
+
+def test_on_sqlite_an_answer_queues_for_the_write_lock(app, api):
+    """tutor.db.writer_turn (tests/tutor/test_writer_turn.py) is on the answers' write path."""
+    url = app.config["DATABASE_URL"]
+    if not url.startswith("sqlite"):
+        pytest.skip("the queue is for SQLite")
+    queue = Path(url.split("///", 1)[1] + "-writer")
+    assert not queue.exists()
+    assert attempt(api, "t-choice", {"option": "adds"}).status_code == 200
+    assert queue.exists()
 
 
 def test_a_key_reused_for_another_question_is_a_conflict(app, api):

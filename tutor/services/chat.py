@@ -17,6 +17,7 @@ from content.schema import Lesson, ShowDemo, ShowExample, ShowPlot
 
 from .. import recogniser as rec
 from ..content_bank import bank
+from ..db import writer_turn
 from ..errors import Invalid
 from ..models import ChatTopic, UnansweredQuestion
 
@@ -263,7 +264,8 @@ def answer(db: Session, message: str, track: str, learner_id: int | None,
         today = datetime.now(timezone.utc).replace(hour=0, minute=0, second=0, microsecond=0)
         db.add(UnansweredQuestion(text=scrub(message.strip()), track=track, best_guess=found.ranked[0][0],
                                   confidence=found.confidence, created_at=today))
-    db.commit()
+    with writer_turn(db.connection()):  # SQLite: queue for the write lock (every chat message writes a row)
+        db.commit()
     return body
 
 

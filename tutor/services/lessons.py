@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from content.schema import ShowDemo, ShowExample
 
 from ..content_bank import bank
+from ..db import writer_turn
 from ..errors import Conflict, Invalid, NotFound
 from ..models import Attempt, Learner, LessonProgress
 from . import examples, media
@@ -140,11 +141,12 @@ def record_progress(db: Session, concept_id: str, track_id: str, messages_seen: 
         row.completed = bool(row.completed or completed)
         row.checked = bool(row.checked or checked)
         row.check_correct = bool(row.check_correct or right)
-        try:
-            db.commit()
-            return _progress_dict(row, concept_id, track_id, total, stored=True)
-        except IntegrityError:
-            db.rollback()  # the same learner's first two updates raced; the second try updates the row
+        with writer_turn(db.connection()):  # SQLite: queue for the write lock
+            try:
+                db.commit()
+                return _progress_dict(row, concept_id, track_id, total, stored=True)
+            except IntegrityError:
+                db.rollback()  # the same learner's first two updates raced; the second try updates the row
     raise Conflict("Too many updates arrived at once; please send this one again.")
 
 

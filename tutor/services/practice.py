@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from content import Bank
 from content.schema import MatchingSet
 
+from ..db import writer_turn
 from ..errors import Conflict, Invalid, NotFound
 from ..models import Attempt, Learner, summary_statements, summary_values, utc_now
 from . import grading, mastery, numeric
@@ -230,17 +231,18 @@ def submit_attempt(db: Session, bank: Bank, item_id: Any, answer: Any, key: str 
                   "a_reply": reply, "a_idempotency_key": key, "a_created_at": created_at, **review.params}
         for name, value in (stats | (wrong or {})).items():  # both have the learner and question, the same values
             values[f"s_{name}"] = value
-        try:
-            for statement in _answer_writes(connection.dialect.name, review.first, wrong is not None):
-                connection.execute(statement, values)
-            db.commit()
-            return reply
-        except IntegrityError:
-            # The key was stored before (a retry, or its twin raced in), or the concept's first mastery row was
-            # added meanwhile (then the second round updates it).
-            db.rollback()
-            if (stored := _stored(db, learner_id, key)) is not None:
-                return _replay(stored, graded.item_id)
+        with writer_turn(connection):  # SQLite: queue for the write lock instead of sleeping in its busy handler
+            try:
+                for statement in _answer_writes(connection.dialect.name, review.first, wrong is not None):
+                    connection.execute(statement, values)
+                db.commit()
+                return reply
+            except IntegrityError:
+                # The key was stored before (a retry, or its twin raced in), or the concept's first mastery row was
+                # added meanwhile (then the second round updates it).
+                db.rollback()
+        if (stored := _stored(db, learner_id, key)) is not None:
+            return _replay(stored, graded.item_id)
     raise Conflict("Too many answers arrived at once; please send this one again.")
 
 
