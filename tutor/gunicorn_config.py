@@ -26,14 +26,14 @@ def when_ready(server) -> None:
     start = time.perf_counter()
     try:
         done = warm(server.app.wsgi())
-    except Exception:  # noqa: BLE001 - warming only saves time; a worker renders what it needs on its own
+    except Exception:
         server.log.exception("warming the caches failed; serving without")
         return
     server.log.info("warmed %d lessons and %d chat replies in %.1f s", done["lessons"], done["chat"],
                     time.perf_counter() - start)
 
 
-def post_fork(server, worker) -> None:  # noqa: ARG001 - gunicorn's hook signature
+def post_fork(server, worker) -> None:
     """In each new worker: the pool it inherited must not hand the master's connections to this process."""
     engine = server.app.wsgi().extensions.get("db_engine")
     if engine is not None:

@@ -16,11 +16,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import event, text
 
-from tutor import create_app
-from tutor import gunicorn_config
-from tutor.serving import warm
+from tutor import create_app, gunicorn_config
 from tutor.services import chat as chat_service
 from tutor.services import lessons as lesson_service
+from tutor.serving import warm
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -97,7 +96,7 @@ def test_a_forked_worker_drops_the_connections_its_pool_inherited_without_closin
     assert engine.pool.checkedin() == 1
 
     class Server:  # what gunicorn's hook is given: the arbiter, whose app is the loaded one
-        class app:  # noqa: N801
+        class app:
             wsgi = staticmethod(lambda: app)
 
     gunicorn_config.post_fork(Server, worker=None)
