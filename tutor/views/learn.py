@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from .. import frames
 from ..cache import fragments
 from ..content_bank import bank
-from ..db import get_db
+from ..db import get_db, reads_only
 from ..identity import current_learner, current_or_new_guest, current_track
 from ..models import TRACK_IDS, Learner
 from ..services import accounts, dashboard
@@ -64,6 +64,7 @@ def lessons():
 
 
 @bp.get("/learn/<concept_id>")
+@reads_only
 def lesson(concept_id: str):
     track = _page_track() or "ages-9-12"
     seed = request.args.get("seed", "0")
