@@ -48,12 +48,25 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+class _LockFile:
+    """One open lock file ("<database>-writer"), closed when dropped: a thread's files go with the thread (the
+    development server starts a thread per request)."""
+
+    def __init__(self, path: str) -> None:
+        self.pid = os.getpid()
+        self.fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+
+    def __del__(self) -> None:
+        if hasattr(self, "fd"):  # not when os.open failed
+            os.close(self.fd)  # in a forked child this closes only its copy: the parent's lock stays with the parent
+
+
 class _WriterFiles(threading.local):
-    """This thread's open lock file per SQLite database (a file of its own per thread and per process: flock()
-    locks belong to an open file, so two threads sharing one would not wait for each other)."""
+    """This thread's lock file per SQLite database (one per thread and per process: flock() locks belong to an open
+    file, so two threads sharing one would not wait for each other)."""
 
     def __init__(self) -> None:
-        self.files: dict[str, tuple[int, int]] = {}  # database path -> (pid that opened it, file descriptor)
+        self.files: dict[str, _LockFile] = {}
 
 
 _writer_files = _WriterFiles()
@@ -76,17 +89,14 @@ def writer_turn(connection: Connection) -> Iterator[None]:
     if not path or path == ":memory:" or path.startswith("file:"):
         yield
         return
-    pid = os.getpid()
-    opened = _writer_files.files.get(path)
-    if opened is None or opened[0] != pid:  # a forked child must not share its parent's open file (and lock)
-        fd = os.open(f"{path}-writer", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
-        _writer_files.files[path] = opened = (pid, fd)
-    fd = opened[1]
-    fcntl.flock(fd, fcntl.LOCK_EX)
+    lock = _writer_files.files.get(path)
+    if lock is None or lock.pid != os.getpid():  # a forked child must not share its parent's open file (and lock)
+        lock = _writer_files.files[path] = _LockFile(f"{path}-writer")
+    fcntl.flock(lock.fd, fcntl.LOCK_EX)
     try:
         yield
     finally:
-        fcntl.flock(fd, fcntl.LOCK_UN)
+        fcntl.flock(lock.fd, fcntl.LOCK_UN)
 
 
 PING_AFTER_IDLE = 10.0  # seconds a pooled PostgreSQL connection may sit unused before it is checked on checkout

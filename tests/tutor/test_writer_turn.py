@@ -5,6 +5,7 @@ Each check can only pass if the queue really holds the next writer back (or real
 from __future__ import annotations
 
 import fcntl
+import gc
 import os
 import select
 import threading
@@ -110,3 +111,22 @@ def test_other_databases_need_no_queue(url, tmp_path, monkeypatch):
     finally:
         engine.dispose()
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_thread_that_ends_closes_its_lock_file(engine, tmp_path):
+    """The development server starts a thread per request: their lock files must not pile up."""
+    def open_lock_files() -> int:
+        target = f"{tmp_path}/turns.db-writer"
+        return sum(1 for fd in os.listdir("/proc/self/fd") if os.path.realpath(f"/proc/self/fd/{fd}") == target)
+
+    def write_once() -> None:
+        with engine.connect() as connection, writer_turn(connection):
+            assert open_lock_files() >= 1
+
+    before = open_lock_files()
+    for _ in range(20):
+        thread = threading.Thread(target=write_once)
+        thread.start()
+        thread.join(10)
+    gc.collect()
+    assert open_lock_files() == before
