@@ -19,6 +19,9 @@ TABLE_BOX = """t => { const wrap = t.closest('.table-wrap'), box = t.getBounding
 LABELLED = """t => { const heads = Array.from(t.tHead.rows[0].cells, c => c.textContent.trim());
   return Array.from(t.tBodies[0].rows).filter(r => Array.from(r.cells).some((c, i) =>
     c.tagName === 'TD' && c.dataset.label !== heads[i])).length; }"""
+# every table box is a tab stop exactly when it scrolls (app.js drops the stop where the table fits)
+SCROLL_STOPS_AGREE = """() => Array.from(document.querySelectorAll('.table-wrap[role=region]')).every(b =>
+  (b.scrollWidth > b.clientWidth + 1 || b.scrollHeight > b.clientHeight + 1) === (b.getAttribute('tabindex') === '0'))"""
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
 
 
@@ -47,6 +50,7 @@ def test_teacher_dashboard_journey(page, browser, browser_context_args, demo_dat
     sign_in_demo_teacher(page, demo_data)
     page.get_by_role("link", name=re.compile("Dashboard")).first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Class 5B (demo): progress")
+    page.wait_for_function(SCROLL_STOPS_AGREE, timeout=5000)
     axe(page, "teacher-dash-01-dashboard")
 
     # who is stuck, and the hardest questions with the wrong answer most chose
@@ -120,6 +124,9 @@ def test_teacher_dashboard_journey(page, browser, browser_context_args, demo_dat
         scroll, left, right, width = items.evaluate(TABLE_BOX)
         assert scroll <= 0 and left >= 0 and right <= width, (scroll, left, right, width)
         assert items.evaluate(LABELLED) == 0
+        # nothing to scroll, so its box is no tab stop; any box that does scroll keeps one
+        expect(p.locator(".table-wrap", has=items)).not_to_have_attribute("tabindex", "0")
+        p.wait_for_function(SCROLL_STOPS_AGREE, timeout=5000)
         first = items.locator("tbody tr").first
         facility = first.locator("td").nth(1)
         assert '"Facility: "' in facility.evaluate("c => getComputedStyle(c, '::before').content")

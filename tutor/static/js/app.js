@@ -62,7 +62,28 @@
     }
   });
 
+  // A table too wide for the screen scrolls sideways inside its .table-wrap, which the markup makes a tab stop so
+  // that keyboard users can reach and scroll it. Where the table fits (a phone's card layout, a wide screen) that
+  // tab stop leads nowhere, so it is kept only while the box really scrolls, and looked at again whenever the box or
+  // its table changes size (rotation, bigger text, rows added). Without this script every box keeps its tab stop.
+  function tabStopOnlyWhereItScrolls(box) {
+    var scrolls = box.scrollWidth > box.clientWidth + 1 || box.scrollHeight > box.clientHeight + 1;
+    if (scrolls) { box.setAttribute("tabindex", "0"); } else if (document.activeElement !== box) { box.removeAttribute("tabindex"); }
+  }
+  function watchScrollBoxes() {
+    var boxes = document.querySelectorAll(".table-wrap[role=region]");
+    if (!boxes.length || !("ResizeObserver" in window)) { return; }
+    var observer = new ResizeObserver(function (entries) {
+      entries.forEach(function (entry) { tabStopOnlyWhereItScrolls(entry.target.closest(".table-wrap") || entry.target); });
+    });
+    boxes.forEach(function (box) {
+      observer.observe(box);
+      if (box.firstElementChild) { observer.observe(box.firstElementChild); }
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    watchScrollBoxes();
     document.querySelectorAll(".tool-toggle[data-pref]").forEach(function (button) {
       var name = button.getAttribute("data-pref");
       button.setAttribute("aria-pressed", root.classList.contains(name) ? "true" : "false");
