@@ -163,8 +163,8 @@ class WriteInReadOnlyView(RuntimeError):
     """A view marked reads_only tried to write (it would have been committed statement by statement)."""
 
 
-def _refuse_writes(_conn, _cursor, statement: str, _params, context, _executemany) -> None:
-    if context.isinsert or context.isupdate or context.isdelete or not statement.lstrip()[:6].upper() == "SELECT":
+def _refuse_writes(_conn, _cursor, statement: str, _params, _context, _executemany) -> None:
+    if statement.lstrip()[:6].upper() != "SELECT":
         raise WriteInReadOnlyView(f"a view marked reads_only ran: {statement[:80]}")
 
 

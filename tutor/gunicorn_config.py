@@ -29,8 +29,7 @@ def when_ready(server) -> None:
     except Exception:
         server.log.exception("warming the caches failed; serving without")
         return
-    server.log.info("warmed %d lessons and %d chat replies in %.1f s", done["lessons"], done["chat"],
-                    time.perf_counter() - start)
+    server.log.info("warmed %d lessons and their chat replies in %.1f s", done, time.perf_counter() - start)
 
 
 def post_fork(server, worker) -> None:

@@ -113,7 +113,7 @@ class InlineWorker(gthread.ThreadWorker):
         self.finish_request(conn, done)
 
 
-def warm(app) -> dict[str, int]:
+def warm(app) -> int:
     """Render once, before any learner asks, what every class asks for first and is the same for everyone: each
     lesson's parts on each track (its worked examples and plots come from the engine) and the chat's reply to each
     lesson's first question (the recogniser, the lesson's messages read for matching, the plot descriptions).
@@ -121,12 +121,11 @@ def warm(app) -> dict[str, int]:
     gunicorn calls this in its master after loading the app (tutor.gunicorn_config: preload_app, when_ready), so the
     workers it forks, and any it forks again after one dies, start with these caches filled instead of each
     rendering them for its first visitors (about a second of CPU per worker on the load bench's machine). Nothing
-    here reads or writes the database. Returns how many lessons and chat replies were made."""
+    here reads or writes the database. Returns how many lessons were warmed (each with its chat reply)."""
     from .content_bank import bank
     from .services import chat as chat_service
     from .views.learn import lesson_parts
 
-    done = {"lessons": 0, "chat": 0}
     # One request context per lesson, as a real request has (the demos number their ids per request), with the
     # script root gunicorn will give requests (its SCRIPT_NAME): the cached parts hold URLs.
     # (A request context pushed inside an app context would share that context's `g`: so none is pushed around.)
@@ -137,6 +136,4 @@ def warm(app) -> dict[str, int]:
         with app.test_request_context(f"/learn/{concept}", base_url=base_url):
             lesson_parts(concept, track, 0)
             chat_service.reply(chat_service.canonical_question(bank(), concept), track)
-        done["lessons"] += 1
-        done["chat"] += 1
-    return done
+    return len(lessons)
