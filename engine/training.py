@@ -405,7 +405,10 @@ def train(net, X, Y, loss="bce", lr=0.5, epochs=200, seed=0, X_val=None, Y_val=N
                                                 X_val, Y_val, snapshot_epochs, watch, epoch_offset)
     history = History(settings={"sizes": net.sizes, "activations": net.activations, "loss": loss, "lr": float(lr),
                                 "epochs": int(epochs), "seed": int(seed), "batch_size": batch_size,
-                                "momentum": float(momentum), "patience": patience})
+                                "momentum": float(momentum), "patience": patience,
+                                "watch": None if watch is None else {"patience": int(watch.patience),
+                                                                     "rise": float(watch.rise), "alarm": watch.alarm},
+                                "epoch_offset": int(epoch_offset)})
     n = X.shape[0]
     full_batch = batch_size is None or batch_size >= n
     rng = np.random.default_rng(seed)

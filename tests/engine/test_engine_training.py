@@ -251,6 +251,7 @@ def test_training_stops_when_the_watch_fires():
     # The same run without the alarm trains on past that epoch, and the rule first holds exactly where it stopped.
     free = train(Network([2, 32, 32, 1], ["relu", "relu", "sigmoid"], seed=0), X, y, loss="bce", lr=0.5,
                  epochs=history.stop_epoch + 50, X_val=Xv, Y_val=yv)
+    assert free.settings["watch"] is None and history.settings["watch"]["patience"] == 20
     assert not free.stopped_early and free.val_loss[:len(history.val_loss)] == history.val_loss
     assert _alarm_oracle(free, 20, 0.1) == history.stop_epoch
     assert _alarm_oracle(free, 20, 0.3) != history.stop_epoch  # a looser rise changes the answer: the test can fail
@@ -274,6 +275,9 @@ def test_watch_resumes_across_chunks_to_the_same_epoch_as_one_long_run():
         if chunk.stopped_early:
             break
     assert chunk.stopped_early and done == long.stop_epoch
+    # each chunk's settings say how it was watched and where it started, as plain JSON
+    assert json.loads(json.dumps(chunk.to_dict()["settings"]))["watch"] == {"patience": 20, "rise": 0.1, "alarm": True}
+    assert chunk.settings["epoch_offset"] == done - chunk.epochs_run and long.settings["epoch_offset"] == 0
     assert watch.fired == long_watch.fired and watch.state() == long_watch.state()
     assert chunk.stop_reason == long.stop_reason
     assert val_losses == long.val_loss
