@@ -9,6 +9,8 @@ import sys
 
 import click
 
+from engine import percent
+
 
 def _bank(root: str | None):
     from content import ContentError, load_bank
@@ -27,9 +29,10 @@ def _report(result: dict, verbose: bool) -> None:
     if verbose:
         for miss in result["misses"]:
             click.echo(f"  missed: {miss['question']!r} expected {miss['expected']}, got {miss['got']} "
-                       f"(best {miss['best']}, {miss['confidence']:.0%}, {miss['status']})")
+                       f"(best {miss['best']}, {percent(miss['confidence'])}%, {miss['status']})")
         for claim in result["off_topic_claimed"]:
-            click.echo(f"  off-topic answered: {claim['question']!r} as {claim['got']} ({claim['confidence']:.0%})")
+            click.echo(f"  off-topic answered: {claim['question']!r} as {claim['got']} "
+                       f"({percent(claim['confidence'])}%)")
 
 
 def register(group: click.Group) -> click.Group:
@@ -104,7 +107,7 @@ def register(group: click.Group) -> click.Group:
         click.echo(f"answered right {result['accuracy']:.1%} (best guess right {result['top1_ranking']:.1%}); "
                    f"everyday sentences declined {result['other_declined']:.1%}; threshold {result['threshold']:.2f}, "
                    f"'other' ceiling {result['max_other']:.2f} (chosen to decline at least "
-                   f"{config['everyday_declined']:.0%} of them)")
+                   f"{percent(config['everyday_declined'])}% of them)")
         if verbose:
             for miss in result["misses"]:
                 click.echo(f"  {miss['question']!r}: expected {miss['expected']}, best {miss['best']}")

@@ -277,3 +277,33 @@ def test_cross_validation_only_uses_training_questions(content_bank):
     assert result["questions"] == sum(len(qs) for qs in training.values())
     assert result["other_questions"] == len(rec.OTHER_QUESTIONS)
     assert 0.0 <= result["accuracy"] <= result["top1_ranking"] <= 1.0
+
+
+def test_the_eval_command_prints_each_miss_confidence_as_the_pages_round_it(evaluation):
+    """`tutor chat eval --verbose` rounds a confidence's half percent up (engine.percent), as every page does."""
+    import re
+
+    from click.testing import CliRunner
+
+    from engine import percent
+    from tutor.cli import main
+
+    result = CliRunner().invoke(main, ["chat", "eval", "--verbose"])
+    assert result.exit_code == 0, result.output
+    shown = [int(p) for p in re.findall(r"\(best [\w-]+, (\d+)%, [\w-]+\)", result.output)]
+    assert shown == [percent(miss["confidence"]) for miss in evaluation["misses"]]
+    claimed = [int(p) for p in re.findall(r"off-topic answered: .* \((\d+)%\)", result.output)]
+    assert claimed == [percent(claim["confidence"]) for claim in evaluation["off_topic_claimed"]]
+
+
+def test_a_half_percent_confidence_is_reported_rounded_up(capsys):
+    from tutor import cli_chat
+
+    assert f"{0.145:.0%}" == "14%"  # what Python's own format gave: the float just under the half
+    cli_chat._report({"held_out_accuracy": 0.9, "held_out_questions": 10, "held_out_top1_ranking": 0.9,
+                      "off_topic_not_sure": 1.0, "off_topic_questions": 2,
+                      "misses": [{"question": "q", "expected": "neuron", "got": None, "best": "loss",
+                                  "confidence": 0.145, "status": "unsure"}],
+                      "off_topic_claimed": [{"question": "r", "got": "loss", "confidence": 0.125}]}, verbose=True)
+    out = capsys.readouterr().out
+    assert "(best loss, 15%, unsure)" in out and "as loss (13%)" in out
