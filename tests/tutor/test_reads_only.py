@@ -81,5 +81,20 @@ def test_a_marked_view_that_writes_is_refused_and_writes_nothing(pg_app, client,
         assert get_db().scalar(select(func.count()).select_from(ChatTopic)) == 0
 
 
-def test_the_lesson_page_is_marked(app):
-    assert getattr(app.view_functions["learn.lesson"], "reads_only", False) is True
+READ_PAGES = {"learn.lesson": "/learn/neuron?track=ages-5-8", "learn.lessons": "/learn?track=ages-5-8",
+              "quiz.index": "/practice/?track=ages-5-8", "quiz.take": "/practice/review:ages-5-8"}
+
+
+def test_the_read_pages_are_marked(app):
+    marked = {name for name, view in app.view_functions.items() if getattr(view, "reads_only", False)}
+    assert marked == set(READ_PAGES)
+
+
+@pytest.mark.parametrize("endpoint", sorted(READ_PAGES))
+def test_each_read_page_serves_a_learner_outside_any_transaction(pg_app, client, endpoint):
+    """With a signed-in learner, so the page reads their progress too."""
+    signed_in_learner(client)
+    seen = transaction_states(pg_app)
+    assert client.get(READ_PAGES[endpoint]).status_code == 200
+    assert seen and all(word == "SELECT" and status == TransactionStatus.IDLE and autocommit
+                        for word, status, autocommit in seen), seen

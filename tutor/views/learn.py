@@ -50,6 +50,7 @@ def _page_track() -> str | None:
 
 
 @bp.get("/learn")
+@reads_only
 def lessons():
     track = _page_track()
     if track is None:

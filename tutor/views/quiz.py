@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from .. import identity
 from ..content_bank import bank
-from ..db import get_db
+from ..db import get_db, reads_only
 from ..identity import current_learner, current_track
 from ..models import TRACK_IDS, Learner
 from ..services import numeric, practice
@@ -196,6 +196,7 @@ def _page_track() -> str | None:
 
 
 @bp.get("/")
+@reads_only
 def index():
     track = _page_track()
     if track is None:
@@ -207,6 +208,7 @@ def index():
 
 
 @bp.get("/<quiz_id>")
+@reads_only
 def take(quiz_id: str):
     # Unknown quizzes raise NotFound, which becomes the friendly 404 page; the questions are fetched by quiz.js.
     detail = practice.quiz_detail(bank(), quiz_id, db=get_db(), learner=current_learner())
