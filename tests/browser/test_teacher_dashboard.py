@@ -127,6 +127,12 @@ def test_teacher_dashboard_journey(page, browser, browser_context_args, demo_dat
         # nothing to scroll, so its box is no tab stop; any box that does scroll keeps one
         expect(p.locator(".table-wrap", has=items)).not_to_have_attribute("tabindex", "0")
         p.wait_for_function(SCROLL_STOPS_AGREE, timeout=5000)
+        boxes_reached = set()
+        for _ in range(80):  # the whole page's keyboard order, and then some
+            p.keyboard.press("Tab")
+            boxes_reached.add(p.evaluate("() => document.activeElement.closest('.table-wrap') === document.activeElement"
+                                         " ? document.activeElement.getAttribute('aria-label') : null"))
+        assert "Mastery grid table" in boxes_reached and "Item analysis table" not in boxes_reached, boxes_reached
         first = items.locator("tbody tr").first
         facility = first.locator("td").nth(1)
         assert '"Facility: "' in facility.evaluate("c => getComputedStyle(c, '::before').content")

@@ -65,10 +65,12 @@
   // A table too wide for the screen scrolls sideways inside its .table-wrap, which the markup makes a tab stop so
   // that keyboard users can reach and scroll it. Where the table fits (a phone's card layout, a wide screen) that
   // tab stop leads nowhere, so it is kept only while the box really scrolls, and looked at again whenever the box or
-  // its table changes size (rotation, bigger text, rows added). Without this script every box keeps its tab stop.
+  // its table changes size (rotation, bigger text, rows added). Otherwise tabindex is -1, not absent: Chromium makes
+  // an overflow box a tab stop of its own when its table is a fraction of a pixel wider than it (scrollWidth rounds
+  // that away). Without this script every box keeps its tab stop.
   function tabStopOnlyWhereItScrolls(box) {
     var scrolls = box.scrollWidth > box.clientWidth + 1 || box.scrollHeight > box.clientHeight + 1;
-    if (scrolls) { box.setAttribute("tabindex", "0"); } else if (document.activeElement !== box) { box.removeAttribute("tabindex"); }
+    if (scrolls) { box.setAttribute("tabindex", "0"); } else if (document.activeElement !== box) { box.setAttribute("tabindex", "-1"); }
   }
   function watchScrollBoxes() {
     var boxes = document.querySelectorAll(".table-wrap[role=region]");
