@@ -1,6 +1,8 @@
 """Load benchmark: the tutor under gunicorn on a free loopback port, driven by a class of simulated learners.
 
-For SQLite and then PostgreSQL (when 127.0.0.1:5432 answers) it starts `gunicorn tutor:create_app()` in a temp
+First it serves bench/bare_app.py (the same URLs and reply sizes, nothing behind them) the same way and runs the
+lessons and answers phases against it: this machine's ceiling for a Flask app today, which the targets line
+compares with. Then, for SQLite and then PostgreSQL (when 127.0.0.1:5432 answers), it starts `gunicorn tutor:create_app()` in a temp
 folder, gives every simulated learner its own keep-alive connection and cookie (GET /api/session for the session
 cookie and CSRF token; guests are created lazily by their first answer), and runs fixed-size phases:
 
@@ -18,7 +20,7 @@ Every loop is bounded by a request count and a hard time limit, traffic goes to 
 process group is killed at the end (try/finally and atexit).
 
 Run: .venv/bin/python bench/load.py [--db sqlite|postgresql|both] [--scale 1.0] [--concurrency 16]
-     [--workers 2] [--worker-class inline|gthread|sync] [--threads 1] [--redis]
+     [--workers 2] [--worker-class inline|gthread|sync] [--threads 1] [--redis] [--no-cache-bench] [--no-baseline]
 """
 from __future__ import annotations
 
@@ -345,8 +347,10 @@ class Server:
 
     def __init__(self, database_url: str, folder: Path, *, port: int | None = None, workers: int = 2,
                  worker_class: str = "inline", threads: int = 1, secret: str = "load-bench-secret",
-                 redis_url: str | None = None, access_log: bool = True):
+                 redis_url: str | None = None, access_log: bool = True, app: str = "tutor:create_app()",
+                 config: str | None = "python:tutor.gunicorn_config"):
         self.database_url, self.folder = database_url, Path(folder)
+        self.app, self.config = app, config
         self.port = port or free_port()
         self.workers, self.worker_class, self.threads = workers, worker_class, threads
         self.secret, self.redis_url = secret, redis_url
@@ -359,7 +363,7 @@ class Server:
         return f"http://{HOST}:{self.port}"
 
     def command(self) -> list[str]:
-        cmd = [sys.executable, "-m", "gunicorn", "--config", "python:tutor.gunicorn_config",  # as `tutor serve --prod`
+        cmd = [sys.executable, "-m", "gunicorn", *(["--config", self.config] if self.config else []),  # as `tutor serve --prod`
                "--workers", str(self.workers), "--bind", f"{HOST}:{self.port}",
                "--worker-class", WORKER_CLASSES.get(self.worker_class, self.worker_class), "--threads", str(self.threads),
                "--graceful-timeout", "2",
@@ -367,7 +371,7 @@ class Server:
         if self.access_log is not None:
             cmd += ["--access-logfile", str(self.access_log), "--access-logformat", ACCESS_LOG_FORMAT,
                     "--logger-class", "tutor.serving.AccessLog"]  # as `tutor serve --prod`
-        return cmd + ["tutor:create_app()"]
+        return cmd + [self.app]
 
     def start(self, timeout: float = 60.0) -> Server:
         env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "TESTING")}
@@ -551,7 +555,7 @@ def report(result: PhaseResult, server: dict[str, list[float]], stored: dict[str
                      f" | 5xx {bad}" + (f"  non-2xx {other}" if other else ""))
     if result.errors:
         lines.append(f"    connection errors: {result.errors}")
-    if result.acked or stored is not None:
+    if stored is not None:
         stored = stored or {}
         lost = [k for k in result.acked if stored.get(k, 0) == 0]
         dupes = [k for k in result.acked if stored.get(k, 0) > 1]
@@ -570,32 +574,81 @@ PHASES = [  # name, mix, requests at scale 1, hard time limit (s)
 ]
 
 
+async def run_phases(server: Server, learners: list[Learner], room: Classroom, args, phases=PHASES,
+                     url: str | None = None) -> tuple[list[str], dict[str, PhaseResult], dict[str, list[float]]]:
+    """Each phase in turn, reported; with `url`, acknowledged answers are checked against the rows stored."""
+    out: list[str] = []
+    seen: dict[str, tuple[PhaseResult, dict[str, list[float]]]] = {}
+    for name, mix, requests, limit in phases:
+        cpu0 = server.cpu_seconds()
+        result = await run_phase(name, learners, room, mix, max(1, int(requests * args.scale)), limit)
+        result.server_cpu = server.cpu_seconds() - cpu0
+        await asyncio.sleep(0.3)  # the access log is flushed per line; give the workers a moment
+        stored = stored_keys(url) if url is not None and "answers" in mix else None
+        times = server.server_times()
+        out += report(result, times, stored)
+        seen[name] = (result, times)
+    return out, seen
+
+
+BARE_PHASES = [phase for phase in PHASES if phase[0] in ("lessons", "answers")]
+
+
+def rate(result: PhaseResult) -> float:
+    return result.requests / result.seconds if result.seconds else float("nan")
+
+
+async def bench_bare(server: Server, room: Classroom, args) -> tuple[list[str], dict[str, float]]:
+    learners = await make_learners(server.port, room, args.concurrency, first_answers=False)
+    await run_phase("warm-up", learners, room, {"lessons": 1, "answers": 1}, 600, 30)
+    server.server_times()
+    out, seen = await run_phases(server, learners, room, args, BARE_PHASES)
+    for learner in learners:
+        learner.conn.close()
+    return out, {name: rate(result) for name, (result, _) in seen.items()}
+
+
+def bare_baseline(room: Classroom, args) -> dict[str, float]:
+    """Serve bench/bare_app.py as the tutor is served and run the lessons and answers phases against it: this
+    machine's ceiling for a Flask app today. Returns req/s per phase."""
+    with tempfile.TemporaryDirectory(prefix="tutor-load-bare-") as folder:
+        server = Server("sqlite://", Path(folder), workers=args.workers, worker_class=args.worker_class,
+                        threads=args.threads, app="bench.bare_app:app", config=None)
+        try:
+            server.start()
+            lines, rates = asyncio.run(bench_bare(server, room, args))
+        finally:
+            server.stop()
+    print(f"== baseline: a bare Flask app (bench/bare_app.py: same URLs and reply sizes, no database, session or "
+          f"templates) under the same gunicorn, {args.concurrency} learners", flush=True)
+    print("\n".join(lines), flush=True)
+    return rates
+
+
+def share(value: float, baseline: dict[str, float], name: str) -> str:
+    return f", {value / baseline[name]:.2f} of the bare app's {baseline[name]:.0f}" if name in baseline else ""
+
+
 async def bench_database(kind: str, url: str, server: Server, room: Classroom, args) -> list[str]:
     out = [f"== {kind}: gunicorn {server.workers} workers ({server.worker_class}"
            + (f", {server.threads} threads" if server.threads > 1 else "") + f"), {args.concurrency} learners"]
     learners = await make_learners(server.port, room, args.concurrency)
     await run_phase("warm-up", learners, room, {"lessons": 1, "chat": 1, "answers": 1}, 600, 30)
     server.server_times()
-    seen: dict[str, tuple[PhaseResult, dict[str, list[float]]]] = {}
-    lost = five_xx = 0
-    for name, mix, requests, limit in PHASES:
-        cpu0 = server.cpu_seconds()
-        result = await run_phase(name, learners, room, mix, max(1, int(requests * args.scale)), limit)
-        result.server_cpu = server.cpu_seconds() - cpu0
-        await asyncio.sleep(0.3)  # the access log is flushed per line; give the workers a moment
-        stored = stored_keys(url) if "answers" in mix else None
-        times = server.server_times()
-        out += report(result, times, stored)
-        seen[name] = (result, times)
-        lost += sum(1 for k in result.acked if not (stored or {}).get(k))
-        five_xx += sum(n for st in result.statuses.values() for s, n in st.items() if s >= 500)
+    lines, seen = await run_phases(server, learners, room, args, url=url)
+    out += lines
+    stored = stored_keys(url)
+    lost = sum(1 for result, _ in seen.values() for k in result.acked if not stored.get(k))
+    five_xx = sum(n for result, _ in seen.values() for st in result.statuses.values() for s, n in st.items()
+                  if s >= 500)
     for learner in learners:
         learner.conn.close()
     answers, lessons, chat = seen["answers"][0], seen["lessons"][0], seen["chat"][1].get("chat", [])
-    out.append(f"  targets: answers {answers.requests / answers.seconds:.0f} req/s (≥ 1000), p99 "
+    baseline = getattr(args, "baseline", {})
+    out.append(f"  targets: answers {rate(answers):.0f} req/s (≥ 1000{share(rate(answers), baseline, 'answers')}), p99 "
                f"{pct(answers.latencies.get('answers', []), 99):.1f} ms (< 50); lessons "
-               f"{lessons.requests / lessons.seconds:.0f} req/s (≥ 2000); chat server p50 {pct(chat, 50):.2f} ms (< 5);"
-               f" acknowledged answers lost {lost} (0); 5xx {five_xx} (0)")
+               f"{rate(lessons):.0f} req/s (≥ 2000{share(rate(lessons), baseline, 'lessons')}); chat server p50 "
+               f"{pct(chat, 50):.2f} ms (< 5); acknowledged answers lost {lost} (0); 5xx {five_xx} (0)")
     return out
 
 
@@ -694,10 +747,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--redis", action="store_true", help="give the server REDIS_URL (a cache shared by workers)")
     parser.add_argument("--no-cache-bench", action="store_true")
+    parser.add_argument("--no-baseline", action="store_true", help="skip the bare Flask app (bench/bare_app.py)")
     args = parser.parse_args(argv)
 
     print("\n".join(machine()), flush=True)
     room = Classroom.from_bank()
+    args.baseline = {} if args.no_baseline else bare_baseline(room, args)
     kinds = ["sqlite", "postgresql"] if args.db == "both" else [args.db]
     redis_url = f"redis://{HOST}:6379/0" if args.redis and redis_reachable() else None
     for kind in kinds:
