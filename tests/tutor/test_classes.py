@@ -1,8 +1,12 @@
-"""Teachers' classes: join codes, joining, picture passwords, rosters, bulk adding and claiming guests."""
+"""Teachers' classes: join codes, joining, picture passwords, rosters, bulk adding and claiming guests, removing
+learners (and deleting the record of a learner the class was all of)."""
 from __future__ import annotations
+
+import re
 
 import pytest
 
+from tests.conftest import Api
 from tests.tutor.test_accounts import (
     Store,
     add_child,
@@ -14,7 +18,8 @@ from tests.tutor.test_accounts import (
     sign_up,
     who,
 )
-from tutor.models import Account, Classroom, Learner, Membership
+from tests.tutor.test_family import answer
+from tutor.models import Account, Attempt, Classroom, Learner, Mastery, Membership
 from tutor.services.accounts import PICTURES
 
 
@@ -160,8 +165,9 @@ def test_reset_picture_password_and_remove_from_class(app, teacher, classroom, s
 
     confirm = teacher.get(f"/teacher/classes/{classroom.id}/learners/{ava.id}/remove")
     assert confirm.status_code == 200 and store.count(Membership) == 1
-    assert post_form(teacher, f"/teacher/classes/{classroom.id}/learners/{ava.id}/remove").status_code == 302
-    assert store.count(Membership) == 0
+    r = post_form(teacher, f"/teacher/classes/{classroom.id}/learners/{ava.id}/remove", {"outcome": "delete"})
+    assert r.status_code == 302
+    assert store.count(Membership) == 0 and store.count(Learner) == 0  # the class was all Ava had
     teacher.get("/teacher/")  # shows (and so clears) the "Ava is no longer in Class 5B" message
     assert "Ava" not in teacher.get(f"/teacher/classes/{classroom.id}").text
 
@@ -245,3 +251,96 @@ def test_a_class_member_joining_a_second_class_keeps_one_profile(app, teacher, c
     r = join(device, other_code, "ignored")
     assert r.status_code == 302 and who(device)["id"] == ava_id
     assert store.count(Learner) == 1 and store.count(Membership, Membership.learner_id == ava_id) == 2
+
+
+# ---- removing a learner ----------------------------------------------------------------------------------------------
+
+def member_with_answers(app, content_bank, code: str, nickname: str) -> tuple[int, Api]:
+    """A learner who joined with the class code on their own device and answered two questions there."""
+    device = app.test_client()
+    assert join(device, code, nickname).status_code == 302
+    api = Api(device)
+    item = next(i for i in content_bank.items if i.track == "ages-9-12" and i.kind == "choice")
+    answer(api, content_bank, item.id, True)
+    answer(api, content_bank, item.id, False)
+    return who(device)["id"], api
+
+
+def remove(teacher, classroom_id: int, learner_id: int, outcome: str | None = None):
+    page = teacher.get(f"/teacher/classes/{classroom_id}/learners/{learner_id}/remove")
+    assert page.status_code == 200
+    shown = re.search(r'name="outcome" value="(\w+)"', page.text).group(1)
+    return page, post_form(teacher, f"/teacher/classes/{classroom_id}/learners/{learner_id}/remove",
+                           {"outcome": outcome or shown})
+
+
+def test_removing_a_learner_the_class_was_all_of_deletes_them_and_their_record(app, teacher, classroom, store,
+                                                                             content_bank):
+    ava, device = member_with_answers(app, content_bank, classroom.join_code, "Ava")
+    ben, _ = member_with_answers(app, content_bank, classroom.join_code, "Ben")
+    assert store.count(Attempt, Attempt.learner_id == ava) == 2
+
+    page, r = remove(teacher, classroom.id, ava)
+    assert "deletes their profile and everything" in page.text and "Yes, remove and delete Ava" in page.text
+    assert r.status_code == 302
+    assert store.count(Learner, Learner.id == ava) == 0
+    assert store.count(Attempt, Attempt.learner_id == ava) == 0 and store.count(Mastery, Mastery.learner_id == ava) == 0
+    assert "everything stored about them is deleted" in teacher.get("/teacher/").text
+    # Ben and his answers are untouched; Ava's device is signed out, and her pictures no longer open anything
+    assert store.count(Attempt, Attempt.learner_id == ben) == 2 and store.count(Membership) == 1
+    assert device.client.get("/api/session").get_json()["user"] is None
+    enter_code(device.client, classroom.join_code)
+    assert learner_attempt(device.client, ava, chosen="cat-dog-sun", go="1").status_code in (401, 404)
+
+
+def test_removing_a_learner_who_has_another_class_or_a_family_keeps_them(app, teacher, classroom, store,
+                                                                         content_bank):
+    ava, device = member_with_answers(app, content_bank, classroom.join_code, "Ava")
+    other = store.one(Classroom, Classroom.id == create_class(teacher, "Coding club", "ages-9-12"))
+    enter_code(device.client, other.join_code)
+    assert post_form(device.client, "/auth/learner/join", {"go": "1"}).status_code == 302
+
+    page, r = remove(teacher, classroom.id, ava)
+    assert "stay with their other class" in page.text and "delete" not in page.text.split("<form")[1].lower()
+    assert r.status_code == 302
+    assert store.count(Learner, Learner.id == ava) == 1 and store.count(Attempt, Attempt.learner_id == ava) == 2
+    assert [m.classroom_id for m in store.all(Membership)] == [other.id]
+    # now "Coding club" is all Ava has: removing her there deletes her
+    page, r = remove(teacher, other.id, ava)
+    assert "Yes, remove and delete Ava" in page.text and r.status_code == 302
+    assert store.count(Learner) == 0 and store.count(Attempt) == 0
+
+    home = app.test_client()
+    sign_up(home, "sam@example.org")
+    add_child(home, "Mia", pin="1234", track="ages-9-12")
+    mia = store.one(Learner, Learner.nickname == "Mia")
+    family_code = store.one(Account, Account.role == "parent").family_code
+    child = app.test_client()
+    enter_code(child, family_code)
+    learner_attempt(child, mia.id, pin="1234")
+    enter_code(child, classroom.join_code)
+    assert post_form(child, "/auth/learner/join", {"go": "1"}).status_code == 302
+    page, r = remove(teacher, classroom.id, mia.id)
+    assert "stay with their family" in page.text and r.status_code == 302
+    assert store.count(Learner, Learner.id == mia.id) == 1 and store.count(Membership) == 0
+    assert "Mia" in home.get("/parent/").text
+
+
+def test_a_removal_whose_outcome_changed_since_the_page_was_shown_asks_again(app, teacher, classroom, store,
+                                                                             content_bank):
+    ava, device = member_with_answers(app, content_bank, classroom.join_code, "Ava")
+    page = teacher.get(f"/teacher/classes/{classroom.id}/learners/{ava}/remove")
+    assert 'name="outcome" value="delete"' in page.text
+    # meanwhile Ava joins another class: removing her from this one no longer deletes her
+    other = create_class(teacher, "Coding club", "ages-9-12")
+    enter_code(device.client, store.one(Classroom, Classroom.id == other).join_code)
+    post_form(device.client, "/auth/learner/join", {"go": "1"})
+
+    for outcome in ("delete", "", "anything"):
+        r = post_form(teacher, f"/teacher/classes/{classroom.id}/learners/{ava}/remove", {"outcome": outcome})
+        assert r.status_code == 409 and "Something changed" in r.text
+        assert 'name="outcome" value="leave"' in r.text
+        assert store.count(Membership, Membership.learner_id == ava) == 2
+    r = post_form(teacher, f"/teacher/classes/{classroom.id}/learners/{ava}/remove", {"outcome": "leave"})
+    assert r.status_code == 302 and store.count(Membership, Membership.learner_id == ava) == 1
+    assert store.count(Attempt, Attempt.learner_id == ava) == 2

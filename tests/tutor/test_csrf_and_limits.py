@@ -38,6 +38,8 @@ def valid_form(rule: str, world: dict) -> dict:
         "/teacher/classes/<int:classroom_id>/edit": {"name": "Renamed class", "track": ""},
         "/teacher/classes/<int:classroom_id>/learners": {"names": "Newone\nNewtwo"},
         "/teacher/classes/<int:classroom_id>/claim": {"code": "ABCD2345", "nickname": "Claimed"},
+        # the class member has no family and no other class: removing them deletes them, as the page says
+        "/teacher/classes/<int:classroom_id>/learners/<int:learner_id>/remove": {"outcome": "delete"},
     }.get(rule, {})
 
 

@@ -144,11 +144,29 @@ def reset_picture_password(db: Session, teacher: Account, classroom_id: int, lea
     return learner
 
 
-def remove_from_class(db: Session, teacher: Account, classroom_id: int, learner_id: int) -> None:
+def only_in_class(db: Session, learner: Learner, classroom_id: int) -> bool:
+    """True when this class is all the learner has: no family and no other class (archived ones count). Such a
+    learner signs in only with this class's code and pictures, and only this class's teacher sees their record."""
+    if learner.parent_id is not None:
+        return False
+    other = select(Membership.classroom_id).where(Membership.learner_id == learner.id,
+                                                  Membership.classroom_id != classroom_id).limit(1)
+    return db.scalar(other) is None
+
+
+def remove_from_class(db: Session, teacher: Account, classroom_id: int, learner_id: int) -> bool:
+    """Take the learner out of the class. A learner the class was all of (only_in_class) is deleted with everything
+    stored about them, as a parent's removed child is: once out of the class nobody could sign in as them, see their
+    record or delete it, so it would be kept about a child for no one. A learner with a family or another class
+    keeps their profile and record there. Returns True when the learner was deleted."""
     learner = member_of(db, teacher, classroom_id, learner_id)
-    membership = db.get(Membership, (learner.id, classroom_id))
-    db.delete(membership)
+    deleted = only_in_class(db, learner, classroom_id)
+    if deleted:
+        db.delete(learner)  # memberships and every learning record go with it (ON DELETE CASCADE)
+    else:
+        db.delete(db.get(Membership, (learner.id, classroom_id)))
     db.commit()
+    return deleted
 
 
 def claim_guest_into_class(db: Session, teacher: Account, classroom_id: int, code: str, nickname: str) -> Learner:

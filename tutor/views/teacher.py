@@ -156,12 +156,18 @@ def remove_learner(classroom_id: int, learner_id: int):
     db, teacher = get_db(), current_account("teacher")
     learner = classes.member_of(db, teacher, classroom_id, learner_id)
     classroom = classes.class_of(db, teacher, classroom_id)
-    if request.method == "GET":
+    outcome = "delete" if classes.only_in_class(db, learner, classroom_id) else "leave"
+    # The form says which outcome the teacher was shown; if the learner joined a family or another class (or left
+    # them) since, the page is shown again with the new outcome instead of doing something the teacher did not see.
+    changed = request.method == "POST" and request.form.get("outcome") != outcome
+    if request.method == "GET" or changed:
         return render_template("teacher/remove_learner.html", classroom=classroom, learner=learner,
-                               avatars=accounts.AVATARS)
+                               avatars=accounts.AVATARS, outcome=outcome, changed=changed), 409 if changed else 200
     nickname = learner.nickname
-    classes.remove_from_class(db, teacher, classroom_id, learner_id)
-    flash(f"{nickname} is no longer in {classroom.name}.", "success")
+    if classes.remove_from_class(db, teacher, classroom_id, learner_id):
+        flash(f"{nickname} is no longer in {classroom.name}, and everything stored about them is deleted.", "success")
+    else:
+        flash(f"{nickname} is no longer in {classroom.name}.", "success")
     return redirect(url_for("teacher.class_page", classroom_id=classroom_id, _anchor="roster"))
 
 
