@@ -86,6 +86,33 @@ def demo() -> None:
             click.echo(f"demo {who}: {how}")
 
 
+@main.group(help="Guest profiles.")
+def guests() -> None:
+    pass
+
+
+@guests.command("prune", help="Delete guests nobody claimed that stored nothing for IDLE_DAYS days, with everything "
+                               "they stored. Run it daily (cron or a scheduler).")
+@click.option("--idle-days", default=90, show_default=True, type=click.IntRange(min=31),
+              help="At least 31: a guest's browser session lasts 30 days after their last visit.")
+@click.option("--dry-run", is_flag=True, help="Only count them.")
+def guests_prune(idle_days: int, dry_run: bool) -> None:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from .db import get_db
+    from .services.retention import prune_guests
+
+    app = _app(DATABASE_URL=_database_url())
+    try:
+        with app.app_context():
+            count = prune_guests(get_db(), idle_days, dry_run=dry_run)
+    except SQLAlchemyError as exc:
+        raise click.ClickException(f"The database could not be read ({type(exc).__name__}: "
+                                   f"{str(getattr(exc, 'orig', exc)).splitlines()[0]}). Is DATABASE_URL right, and "
+                                   "has `tutor db upgrade` been run?") from exc
+    click.echo(f"{count} guest(s) idle for {idle_days} days or more " + ("would be deleted." if dry_run else "deleted."))
+
+
 @main.command(help="Migrate, check content, load demo data and serve at http://127.0.0.1:5000.")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
