@@ -163,6 +163,7 @@ def public_pages(track: str, *, query: str = "") -> list[Visit]:
         Visit("activities.human_backprop_card", "/activities/human-backprop/card" + query),
         Visit("quiz.index", "/practice/" + query),
         Visit("quiz.take", f"/practice/{quizzes[0]}"),
+        Visit("quiz.form", f"/practice/{quizzes[-1]}/form"),
         Visit("quiz.take", f"/practice/match:{BANK.matching_set(track).id}", name="matching"),
         Visit("auth.sign_in", "/auth/sign-in"),
         Visit("auth.sign_up", "/auth/sign-up"),

@@ -24,6 +24,7 @@ from sqlalchemy import inspect, select
 
 from tests.tutor.test_access_matrix import KNOWS, MATRIX, NAMES, ROLES, become, build_world
 from tests.tutor.test_accounts import token
+from tests.tutor.test_quiz_form import any_answers, page_fields
 from tutor.db import Base
 
 #   page     - an HTML page anyone may open (it adapts to who is asking)
@@ -33,7 +34,7 @@ from tutor.db import Base
 #   compute  - a JSON POST that computes from its body and stores nothing (demos)
 #   chat     - the chat tutor: stores the topic asked about, for the visitor's own learner or for nobody, never a
 #              new learner and never the words
-#   record   - a JSON POST that records learning for the visitor's own learner
+#   record   - a POST that records learning for the visitor's own learner (JSON, or the quiz's one-page HTML form)
 #   form     - an HTML form POST that changes only the visitor's own session
 ROUTES: dict[tuple[str, str], str] = {
     ("GET", "/"): "page",
@@ -43,6 +44,8 @@ ROUTES: dict[tuple[str, str], str] = {
     ("GET", "/chat/"): "page",
     ("GET", "/practice/"): "page",
     ("GET", "/practice/<quiz_id>"): "page",
+    ("GET", "/practice/<quiz_id>/form"): "page",
+    ("POST", "/practice/<quiz_id>/form"): "record",
     ("GET", "/demos/"): "page",
     ("GET", "/demos/<demo_id>"): "page",
     ("GET", "/activities/"): "page",
@@ -187,6 +190,8 @@ def _request(client, method: str, rule: str):
     if rule == "/api/attempts":
         item_id, answer = _quiz_answer(client)
         return _post_json(client, path, {"item_id": item_id, "answer": answer}, **{"Idempotency-Key": "matrix-1"})
+    if rule == "/practice/<quiz_id>/form":  # the quiz's one-page form, every question answered
+        return client.post(path, data=any_answers(page_fields(client.get(path).get_data(as_text=True))))
     return _post_json(client, path, BODIES[rule])
 
 
@@ -250,7 +255,24 @@ def _assert_own_progress(progress: dict, me: dict | None, where: str) -> None:
 
 # ---- forged learner ids ---------------------------------------------------------------------------------------------
 
-FORGED_RULES = sorted(rule for (method, rule), kind in ROUTES.items() if kind in ("record", "own"))
+FORGED_RULES = sorted(rule for (method, rule), kind in ROUTES.items()
+                      if kind in ("record", "own") and rule != "/practice/<quiz_id>/form")
+
+
+@pytest.mark.parametrize("field", ["learner_id", "learner"])
+def test_a_learner_id_slipped_into_the_quiz_form_changes_nothing_of_anyone_else(route_app, field):
+    # The HTML form reads only its own fields (tutor.services.quiz_form): an extra one is ignored, so the answers
+    # are the visitor's own, and the victim's record is untouched.
+    world = build_world(route_app)
+    client = route_app.test_client()
+    become(client, "other learner", world)
+    before, me = _learning_rows(route_app), _actor(client)
+    path = _path("/practice/<quiz_id>/form", client)
+    data = any_answers(page_fields(client.get(path).get_data(as_text=True)))
+    data[field] = str(world["child"])
+    assert client.post(path, data=data).status_code == 200
+    changed = _learning_rows(route_app) - before
+    assert changed and {owner for _, owner in changed} == {me["id"]} and _actor(client) == me
 
 
 @pytest.mark.parametrize("rule", FORGED_RULES)

@@ -82,7 +82,8 @@ def test_a_marked_view_that_writes_is_refused_and_writes_nothing(pg_app, client,
 
 
 READ_PAGES = {"learn.lesson": "/learn/neuron?track=ages-5-8", "learn.lessons": "/learn?track=ages-5-8",
-              "quiz.index": "/practice/?track=ages-5-8", "quiz.take": "/practice/review:ages-5-8"}
+              "quiz.index": "/practice/?track=ages-5-8", "quiz.take": "/practice/review:ages-5-8",
+              "quiz.form": "/practice/quiz-5-8-meet-the-robot/form"}
 
 
 def test_the_read_pages_are_marked(app):

@@ -1,18 +1,21 @@
 """Practice: the quiz pages under /practice and the JSON routes for quizzes, attempts and progress under /api."""
 from __future__ import annotations
 
+import uuid
 from typing import Any, Literal
 
 from flask import Blueprint, render_template, request
 from pydantic import BaseModel, ConfigDict, Field
 
 from .. import identity
+from ..api_spec import Header
 from ..content_bank import bank
 from ..db import get_db, reads_only
+from ..errors import Invalid
+from ..forms import form_again
 from ..identity import current_learner, current_track
 from ..models import TRACK_IDS, Learner
-from ..services import numeric, practice
-from ..api_spec import Header
+from ..services import numeric, practice, quiz_form
 from .api import bp as api_bp
 from .api import spec
 
@@ -213,3 +216,44 @@ def take(quiz_id: str):
     # Unknown quizzes raise NotFound, which becomes the friendly 404 page; the questions are fetched by quiz.js.
     detail = practice.quiz_detail(bank(), quiz_id, db=get_db(), learner=current_learner())
     return render_template("quiz/take.html", quiz=detail, track=bank().track(detail["track"]))
+
+
+# ---- the same quiz on one page, without JavaScript (tutor.services.quiz_form) ---------------------------------------
+
+@bp.app_template_filter("quiz_number")
+def quiz_number(value: float) -> str:
+    """A number as the quiz page (quiz.js) writes it: up to 4 decimals, a real minus sign."""
+    return numeric.fmt(value)
+
+
+def _seed_arg() -> int | None:
+    seed = request.args.get("seed", "")
+    return int(seed) if seed.isdigit() and int(seed) <= numeric.MAX_SEED else None
+
+
+@bp.get("/<quiz_id>/form")
+@reads_only
+def form(quiz_id: str):
+    detail = practice.quiz_detail(bank(), quiz_id, seed=_seed_arg(), db=get_db(), learner=current_learner())
+    track = bank().track(detail["track"])
+    return render_template("quiz/form.html", quiz=detail, items=detail["items"], track=track,
+                           form_key=uuid.uuid4().hex, answers={}, errors=[])
+
+
+@bp.post("/<quiz_id>/form")
+def form_post(quiz_id: str):
+    detail = practice.quiz_detail(bank(), quiz_id, seed=0, db=get_db(), learner=current_learner())
+    track = bank().track(detail["track"])
+    context = {"quiz": detail, "track": track}
+    key, items, answers, problems = quiz_form.read_form(bank(), request.form, track.gentle)
+    context |= {"items": items, "form_key": key, "answers": request.form}
+    if problems:
+        message = ("Question {} needs an answer." if len(problems) == 1 else "{} questions need an answer.")
+        return form_again("quiz/form.html", Invalid(message.format(problems[0]["question"] if len(problems) == 1
+                                                                   else len(problems)), problems), **context)
+    try:
+        replies = quiz_form.submit(get_db(), bank(), key, items, answers, _learner_for)
+    except Invalid as exc:
+        return form_again("quiz/form.html", exc, **context)
+    return render_template("quiz/form_results.html", results=list(zip(items, answers, replies, strict=True)),
+                           **context)
