@@ -231,3 +231,19 @@ def test_older_journey_backprop_step_lowers_the_loss(open_lesson, axe):
     loss_after = float(example.locator('.ex-result .num[data-path="result.loss_after"]').inner_text())
     assert loss_before > loss_after
     axe(page, "lesson-13-backprop-desktop")
+
+
+def test_a_changed_answer_to_the_check_is_graded_afresh(open_lesson):
+    """The review saw a right answer marked wrong: a first answer wrong, the right one picked and checked without
+    pressing "Try again", and the page sent it with the first answer's key (the server then replayed that verdict).
+    Each different answer now gets its own key."""
+    page = open_lesson("/learn/neural-network?track=ages-5-8")
+    if not page.locator("#check-form").is_visible():
+        reply(page, "skip")
+    item = load_bank().lesson("neural-network", "ages-5-8").check
+    wrong = next(o for o in item.options if not o.correct)
+    page.locator(f'#check-form input[value="{wrong.id}"]').check()
+    page.locator('#check-form button[type="submit"]').click()
+    expect(page.locator("#check-feedback")).to_have_class("check-feedback wrong")
+    feedback = answer_check_right(page, "neural-network", "ages-5-8")
+    expect(feedback.locator(".verdict")).to_have_text("⭐ Yes! Well done!")

@@ -40,7 +40,7 @@ def take_quiz(page: Page, quiz_id: str, name: str, axe, gentle: bool) -> set[str
     page.goto(f"/practice/{quiz_id}")
     expect(page.locator("section.question")).to_be_visible()
     kinds: set[str] = set()
-    n = 0
+    n = scored = 0
     while True:
         card = page.locator("section.question")
         # Hint first: shown on request, before answering.
@@ -62,16 +62,23 @@ def take_quiz(page: Page, quiz_id: str, name: str, axe, gentle: bool) -> set[str
         if gentle:
             text = feedback.inner_text()
             assert "✗" not in text and "%" not in text, text
+            # a star for every answer with some credit, in the header as in the summary (a partly right order
+            # counted in one and not the other)
+            scored += bool(re.search(r"is-right|is-partial", feedback.get_attribute("class")))
         n += 1
         last = "results" in feedback.locator(".next-question").inner_text() or \
             "stars" in feedback.locator(".next-question").inner_text()
         feedback.locator(".next-question").click()
         if last:
             break
+        if gentle:
+            expect(page.locator(".star-count .visually-hidden")).to_have_text(
+                f"{scored} {'star' if scored == 1 else 'stars'} so far")
     summary = page.locator(".quiz-summary")
     expect(summary).to_be_visible()
     if gentle:
         expect(summary.locator(".big-stars")).to_be_visible()
+        expect(summary.locator(".big-stars .visually-hidden")).to_contain_text(f"You earned {max(scored, 1)} star")
         assert "%" not in summary.inner_text() and "✗" not in summary.inner_text()
     else:
         expect(summary).to_contain_text(re.compile(r"\d+ of \d+ right"))

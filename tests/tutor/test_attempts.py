@@ -79,6 +79,17 @@ def test_a_key_reused_for_another_question_is_a_conflict(app, api):
     assert count(app, Attempt) == 1
 
 
+def test_a_key_reused_for_another_answer_is_a_conflict_not_the_first_answers_verdict(app, api):
+    # A page that kept its key after the learner changed their answer must not be told the first answer's verdict
+    # about the second (the exploratory review saw a right answer marked wrong that way).
+    key = str(uuid.uuid4())
+    assert attempt(api, "t-choice", {"option": "thinks"}, key).get_json()["correct"] is False
+    r = attempt(api, "t-choice", {"option": "adds"}, key)
+    assert r.status_code == 409 and "different answer" in r.get_json()["error"]["message"]
+    assert count(app, Attempt) == 1
+    assert attempt(api, "t-choice", {"option": "thinks"}, key).status_code == 200  # the same answer: a retry
+
+
 def test_a_race_on_the_same_key_returns_the_stored_reply(app, api, monkeypatch):
     key = str(uuid.uuid4())
     first = attempt(api, "t-tf", {"value": True}, key).get_json()
@@ -226,10 +237,15 @@ def test_each_key_is_stored_once_whatever_the_retries(app, api, sends):
     run = uuid.uuid4().hex
     before = count(app, Attempt)
     replies: dict[int, dict] = {}
+    answers: dict[int, bool] = {}
     for key, value in sends:
-        body = attempt(api, "t-tf", {"value": value}, f"{run}-{key}").get_json()
-        # The first reply for a key is the one every retry gets, even when the retry's answer differs.
-        assert replies.setdefault(key, body) == body
+        r = attempt(api, "t-tf", {"value": value}, f"{run}-{key}")
+        if answers.setdefault(key, value) != value:
+            # A retry of a key with another answer is refused: it is neither stored nor told the first verdict.
+            assert r.status_code == 409, r.get_json()
+            continue
+        # The first reply for a key is the one every retry of the same answer gets.
+        assert r.status_code == 200 and replies.setdefault(key, r.get_json()) == r.get_json()
     assert count(app, Attempt) - before == len(replies)
 
 

@@ -158,10 +158,16 @@ def _stored(db: Session, learner_id: int, key: str) -> Attempt | None:
     return db.scalar(select(Attempt).where(Attempt.learner_id == learner_id, Attempt.idempotency_key == key))
 
 
-def _replay(stored: Attempt, item_id: str) -> dict[str, Any]:
+def _replay(stored: Attempt, item_id: str, answer: dict[str, Any]) -> dict[str, Any]:
+    """The stored reply for a retried key: only for the same question and the same answer. A key sent again with
+    another answer is a client that kept its key after the learner changed their mind: replaying would tell them the
+    first answer's verdict about the second (the learner's right answer marked wrong), so it is refused."""
     if stored.item_id != item_id:
         raise Conflict("This Idempotency-Key was already used for another question; make a new key per question.",
                        [{"field": "Idempotency-Key", "message": "already used for another question"}])
+    if stored.answer != answer:
+        raise Conflict("This Idempotency-Key was already used for a different answer; make a new key per answer.",
+                       [{"field": "Idempotency-Key", "message": "already used for a different answer"}])
     return stored.reply
 
 
@@ -242,7 +248,7 @@ def submit_attempt(db: Session, bank: Bank, item_id: Any, answer: Any, key: str 
                 # added meanwhile (then the second round updates it).
                 db.rollback()
         if (stored := _stored(db, learner_id, key)) is not None:
-            return _replay(stored, graded.item_id)
+            return _replay(stored, graded.item_id, graded.answer)
     raise Conflict("Too many answers arrived at once; please send this one again.")
 
 

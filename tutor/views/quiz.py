@@ -177,7 +177,7 @@ def numeric_get(query: NumericQuery):
 @spec.route(api_bp, "/attempts", "POST", summary="Grade one answer and store it once per Idempotency-Key",
             body=AttemptBody, response=AttemptReply, errors=(409,), csrf=True,
             headers={"Idempotency-Key": Header(
-                "A key made once per question (e.g. a UUID); a retry with it is stored once", required=True,
+                "A key made once per answer (e.g. a UUID); a retry of the same answer with it is stored once", required=True,
                 max_length=practice.MAX_KEY, pattern=r"^[!-~]([ -~]*[!-~])?$")})
 def attempts_post(body: AttemptBody):
     reply = practice.submit_attempt(get_db(), bank(), body.item_id, body.answer,

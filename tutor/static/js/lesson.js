@@ -338,6 +338,10 @@
     var submit = form.querySelector('button[type="submit"]');
     if (submit.getAttribute("aria-disabled") === "true") { return; }
     submit.setAttribute("aria-disabled", "true");  // not disabled: that would drop the focus until the feedback
+    // One key per answer: the same answer sent again (a retry) is stored once; a changed answer is a new attempt.
+    var sent = JSON.stringify(answer);
+    if (this.sentAnswer !== undefined && this.sentAnswer !== sent) { this.key = newKey(); }
+    this.sentAnswer = sent;
     var key = this.key;
     this.queue(function () {
       return fetch(self.attemptsUrl, {
@@ -387,6 +391,7 @@
       var again = el("button", { type: "button", "class": "button secondary" }, this.gentle ? "Try again" : "Try again");
       again.addEventListener("click", function () {
         self.key = newKey();
+        self.sentAnswer = undefined;
         box.hidden = true;
         var first = form.querySelector("input, .order-move");
         if (first) { first.focus(); }

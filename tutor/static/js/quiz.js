@@ -96,7 +96,8 @@
     this.started = true;
     var item = this.quiz.items[this.index];
     this.item = item;
-    this.key = newKey();     // once per question view; a retry of the same answer reuses it
+    this.key = newKey();     // once per question view and answer; a retry of the same answer reuses it
+    this.sentAnswer = undefined;
     this.answered = false;
     this.root.textContent = "";
 
@@ -105,7 +106,7 @@
     var top = el("div", { "class": "question-top" });
     top.appendChild(el("p", { "class": "question-count" }, "Question " + (this.index + 1) + " of " + this.quiz.items.length));
     if (this.gentle) {
-      var stars = this.results.filter(function (r) { return r.correct; }).length;
+      var stars = this.results.filter(function (r) { return r.score > 0; }).length;  // as the summary counts them
       top.appendChild(starLine("star-count", stars, stars + (stars === 1 ? " star" : " stars") + " so far"));
     }
     card.appendChild(top);
@@ -149,6 +150,10 @@
         problem.textContent = self.gentle ? "Pick an answer first." : "Please answer first.";
         return;
       }
+      // One key per answer: a retry of the same answer reuses it, a changed answer (after a failed send) gets a new one.
+      var sent = JSON.stringify(answer);
+      if (self.sentAnswer !== undefined && self.sentAnswer !== sent) { self.key = newKey(); }
+      self.sentAnswer = sent;
       self.sending = true;
       submit.setAttribute("aria-disabled", "true");  // keeps the focus on it until the feedback takes it
       submit.textContent = "Checking…";
