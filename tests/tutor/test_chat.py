@@ -331,3 +331,20 @@ def test_chat_page(client, track):
     assert chat_service.PHRASES["hello"][track].replace("'", "&#39;") in html
     assert "style=" not in html.split("<main", 1)[1]
     assert ("gentle" in html.split("<body", 1)[1].split(">", 1)[0]) == (track == "ages-5-8")
+
+
+@pytest.mark.parametrize("track", TRACKS)
+def test_no_reply_says_the_same_thing_twice(api, content_bank, track):
+    """The summary opens every answer; a lesson message that mostly repeats it is left out of the reply."""
+    import numpy as np
+
+    from tutor import recogniser as rec
+    from tutor.services import chat
+
+    for lesson in content_bank.concepts(track):
+        question = chat.canonical_question(content_bank, lesson.id)
+        paragraphs = post(api, {"message": question, "track": track}).get_json()["reply"].split("\n\n")
+        X = rec.features(paragraphs)
+        X = X / np.maximum(np.linalg.norm(X, axis=1, keepdims=True), 1e-12)
+        similar = X @ X.T - np.eye(len(paragraphs))
+        assert similar.max() < chat.RESTATES, (lesson.id, paragraphs)

@@ -20,6 +20,7 @@ from ..content_bank import bank
 from ..db import writer_turn
 from ..errors import Invalid
 from ..models import ChatTopic, UnansweredQuestion
+from . import grading
 
 MAX_MESSAGE = 500
 MAX_STORED = 300
@@ -130,20 +131,36 @@ def _related(content: Bank, concept: str, track: str) -> list[str]:
     return unique[:3]
 
 
-# id(lesson) -> (lesson, features of its messages): each lesson's messages are featurised once per process. The
-# lesson itself is kept in the entry, so its id cannot be reused by another object while the entry exists.
-_MESSAGE_FEATURES: dict[int, tuple[Lesson, np.ndarray]] = {}
+# id(lesson) -> (lesson, features of its messages, which of them restate its summary): each lesson's messages are
+# featurised once per process. The lesson itself is kept in the entry, so its id cannot be reused by another object
+# while the entry exists.
+_MESSAGE_FEATURES: dict[int, tuple[Lesson, np.ndarray, list[bool]]] = {}
+RESTATES = 0.6  # cosine of word features at or above which a message says what the lesson's summary says
+
+
+def _lesson_features(lesson: Lesson, messages: list) -> tuple[np.ndarray, list[bool]]:
+    cached = _MESSAGE_FEATURES.get(id(lesson))
+    if cached is not None and cached[0] is lesson:
+        return cached[1], cached[2]
+    X = rec.features([m.text + (" " + m.why if m.why else "") for m in messages])
+    texts = rec.features([lesson.summary] + [m.text for m in messages])
+    texts = texts / np.maximum(np.linalg.norm(texts, axis=1, keepdims=True), 1e-12)
+    restates = [bool(r >= RESTATES) for r in texts[1:] @ texts[0]]
+    if len(_MESSAGE_FEATURES) >= 512:
+        _MESSAGE_FEATURES.clear()
+    _MESSAGE_FEATURES[id(lesson)] = (lesson, X, restates)
+    return X, restates
 
 
 def _message_features(lesson: Lesson, messages: list) -> np.ndarray:
-    cached = _MESSAGE_FEATURES.get(id(lesson))
-    if cached is not None and cached[0] is lesson:
-        return cached[1]
-    X = rec.features([m.text + (" " + m.why if m.why else "") for m in messages])
-    if len(_MESSAGE_FEATURES) >= 512:
-        _MESSAGE_FEATURES.clear()
-    _MESSAGE_FEATURES[id(lesson)] = (lesson, X)
-    return X
+    return _lesson_features(lesson, messages)[0]
+
+
+def _restates_summary(lesson: Lesson, message) -> bool:
+    """A message that mostly repeats the summary the reply already starts with (the review read two paragraphs in a
+    row saying "Backpropagation starts at the mistake at the output and works backwards")."""
+    messages = list(lesson.messages or [])
+    return _lesson_features(lesson, messages)[1][messages.index(message)]
 
 
 def _best_message(lesson: Lesson, question: str):
@@ -183,10 +200,14 @@ def _media(lesson: Lesson, first, track: str) -> tuple[list[dict], list[str], li
     messages = [first] + [m for m in lesson.messages or [] if m is not first] if first else list(lesson.messages or [])
     for m in messages:
         show = m.show
+        # `url` is the JSON (for programs); `page` is where a person sees it: the lesson, at the message that shows
+        # the worked example with the engine's numbers, or the demo's own page.
         if isinstance(show, ShowExample) and not any(e["type"] == "example" for e in examples):
-            examples.append({"type": "example", "kind": show.example, "url": example_url(show.example, track, show.params)})
+            examples.append({"type": "example", "kind": show.example, "url": example_url(show.example, track, show.params),
+                             "page": grading.lesson_link(lesson.concept, track, m.id)})
         elif isinstance(show, ShowDemo) and not any(e["type"] == "demo" for e in examples):
-            examples.append({"type": "demo", "kind": show.demo, "url": f"/demos/{show.demo}"})
+            examples.append({"type": "demo", "kind": show.demo, "url": f"/demos/{show.demo}",
+                             "page": f"/demos/{show.demo}?" + urlencode({"track": track})})
         elif isinstance(show, ShowPlot) and not plots:
             url = plot_url(show.plot, show.params)
             plots.append(url)
@@ -232,7 +253,8 @@ def reply(message: str, track: str, recogniser: rec.Recogniser | None = None) ->
         best = _best_message(lesson, text)
         paragraphs = [lesson.summary]
         if best is not None:
-            paragraphs.append(best.text)
+            if not _restates_summary(lesson, best):
+                paragraphs.append(best.text)
             if best.why and track != "ages-5-8":
                 paragraphs.append(best.why)
         examples, plots, figures = _media(lesson, best, track)

@@ -37,7 +37,9 @@ class ChatBody(BaseModel):
 class ChatExample(BaseModel):
     type: Literal["example", "demo"] = Field(description="a worked example from the engine, or an interactive demo")
     kind: str = Field(description="engine example kind or demo id")
-    url: str
+    url: str = Field(description="the example's JSON (GET /api/examples/...) or the demo's page")
+    page: str = Field(description="where a person sees it: the lesson at the message showing the worked example, "
+                                  "or the demo's page for the track")
 
 
 class ChatFigure(BaseModel):

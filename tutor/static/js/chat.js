@@ -495,7 +495,7 @@
       data.examples.forEach(function (example) {
         var label = example.type === "demo" ? "Try the " + example.kind.replace(/-/g, " ") + " demo"
           : "See a worked example: " + example.kind.replace(/-/g, " ");
-        links.appendChild(el("a", { href: example.url, "class": "button secondary" }, label));
+        links.appendChild(el("a", { href: example.page, "class": "button secondary" }, label));
       });
       bubble.appendChild(links);
     }
