@@ -1,0 +1,55 @@
+"""What an exploratory pass as a child, a parent and a teacher found, checked in Chromium so it stays fixed: the chat's
+worked-example link opens a page (not JSON), the demo pages' screen-reader heading stays hidden, a focused heading
+keeps its whole focus outline on screen, and standalone links are big enough for small fingers."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.test_chat_page import choose_track
+
+
+def test_the_chats_worked_example_link_opens_the_lesson_where_it_is_shown(open_page):
+    page = open_page("/", "phone")
+    choose_track(page, "ages-9-12")
+    page.goto("/chat/")
+    page.get_by_label("Your question").fill("why does it go backwards??")
+    page.keyboard.press("Enter")
+    link = page.get_by_role("link", name=re.compile("See a worked example"))
+    expect(link).to_be_visible()
+    link.focus()
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"/learn/backpropagation\?track=ages-9-12#msg-[a-z-]+$"))
+    expect(page.get_by_role("heading", level=1)).to_be_visible()  # a page for people, not a JSON document
+    anchor = page.url.split("#", 1)[1]
+    expect(page.locator(f"#{anchor}")).to_be_attached()
+
+
+@pytest.mark.parametrize("demo", ["guess-and-fix", "neuron-lab"])
+def test_the_demo_pages_screen_reader_heading_is_not_drawn(open_page, demo):
+    page = open_page(f"/demos/{demo}?track=ages-5-8", "phone")
+    heading = page.get_by_role("heading", name="The demo", exact=True)
+    expect(heading).to_be_attached()
+    box = heading.bounding_box()
+    assert box is not None and box["width"] <= 1 and box["height"] <= 1, box
+
+
+def test_a_heading_focused_from_below_keeps_its_focus_outline_on_screen(open_page):
+    page = open_page("/learn/neural-network?track=ages-5-8", "phone")
+    page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+    target = page.locator("main h1")
+    target.evaluate("h => { h.tabIndex = -1; h.focus(); }")
+    top = target.evaluate("h => h.getBoundingClientRect().top")
+    assert top >= 6, f"the heading sits {top}px from the top: its 3px outline, 3px away, is cut off"
+
+
+@pytest.mark.parametrize("path, name", [("/practice/quiz-5-8-meet-the-robot", "← All games"),
+                                        ("/demos/guess-and-fix?track=ages-5-8", "← All demos"),
+                                        ("/learn/neural-network?track=ages-5-8", "← All lessons"),
+                                        ("/", "Sign in")])
+def test_standalone_links_are_big_enough_to_tap(open_page, path, name):
+    page = open_page(path, "phone")
+    box = page.get_by_role("link", name=name, exact=True).first.bounding_box()
+    assert box is not None and box["height"] >= 44, (name, box)
