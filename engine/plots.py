@@ -10,6 +10,7 @@ import functools
 import inspect
 import io
 import threading
+import unicodedata
 
 import matplotlib
 import numpy as np
@@ -354,10 +355,25 @@ def _day_label(day):
     return f"{day.day} {day.strftime('%b')}"
 
 
+def _subject(value):
+    """Who gave the answers, as the description names them mid-sentence ("the class", a nickname, "you"), or None."""
+    if value is None:
+        return None
+    # Control characters (a line break) would split the sentence; emoji and any script are names like others.
+    if (not isinstance(value, str) or not 0 < len(value.strip()) <= 80
+            or any(unicodedata.category(ch) == "Cc" for ch in value)):
+        raise ValueError("subject must be a name of 1 to 80 characters without control characters, such as "
+                         "'the class' or 'you'")
+    return value.strip()
+
+
 @plot
-def activity(seed=0, days=None, attempts=None, correct=None):  # noqa: ARG001 - seed: every plot takes one
+def activity(seed=0, days=None, attempts=None, correct=None, subject=None):  # noqa: ARG001 - seed: every plot takes one
     """Answers per day over time, split into right (blue, solid) and not right (orange, hatched).
-    days: consecutive dates (YYYY-MM-DD, at most 366); attempts: answers on each day; correct: how many were right."""
+    days: consecutive dates (YYYY-MM-DD, at most 366); attempts: answers on each day; correct: how many were right;
+    subject: who gave them, named in the description ("the class", a learner's nickname, "you"; by default nobody
+    is named)."""
+    subject = _subject(subject)
     days = [_day(d) for d in _texts("days", days or [], MAX_DAYS)]
     attempts = _counts("attempts", attempts if attempts is not None else [], len(days))
     correct = _counts("correct", correct, len(days)) if correct is not None else [0] * len(days)
@@ -381,14 +397,25 @@ def activity(seed=0, days=None, attempts=None, correct=None):  # noqa: ARG001 - 
     fig.tight_layout()
     total = sum(attempts)
     if total == 0:
+        if days and subject:
+            return fig, f"From {_day_label(days[0])} to {_day_label(days[-1])} {subject} gave no answers."
         period = f" between {_day_label(days[0])} and {_day_label(days[-1])}" if days else ""
         return fig, f"No answers were given{period}."
     busiest = int(np.argmax(attempts))
     active = sum(1 for a in attempts if a)
-    description = (f"From {_day_label(days[0])} to {_day_label(days[-1])} the class gave {total} answers on {active} "
-                   f"of {len(days)} days, {_pct(sum(correct), total)} of them right; the busiest day was "
-                   f"{_day_label(days[busiest])} with {attempts[busiest]} answers.")
+    period = f"From {_day_label(days[0])} to {_day_label(days[-1])}"
+    answers = _answers(total)
+    if subject:
+        said = f"{period} {subject} gave {answers}"
+    else:
+        said = f"{period}, {answers} {'was' if total == 1 else 'were'} given"
+    description = (f"{said} on {active} of {len(days)} days, {_pct(sum(correct), total)} of them right; the busiest "
+                   f"day was {_day_label(days[busiest])} with {_answers(attempts[busiest])}.")
     return fig, description
+
+
+def _answers(n):
+    return f"{n} answer{'' if n == 1 else 's'}"
 
 
 def _count_rows(value, rows, width):

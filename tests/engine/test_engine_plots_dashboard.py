@@ -15,12 +15,31 @@ DAYS = ["2025-03-01", "2025-03-02", "2025-03-03", "2025-03-04"]
 
 
 def test_activity_description_is_worked_out_from_the_counts():
-    svg, description = render("activity", days=DAYS, attempts=[4, 0, 10, 6], correct=[1, 0, 9, 5])
+    svg, description = render("activity", days=DAYS, attempts=[4, 0, 10, 6], correct=[1, 0, 9, 5],
+                              subject="the class")
     assert ET.fromstring(svg).tag == SVG
     # 20 answers, 15 right = 75%; days with answers: 3 of 4; busiest: 3 Mar with 10.
     assert description == ("From 1 Mar to 4 Mar the class gave 20 answers on 3 of 4 days, 75% of them right; "
                            "the busiest day was 3 Mar with 10 answers.")
     assert render("activity", days=DAYS, attempts=[4, 0, 10, 6], correct=[1, 0, 9, 5])[0] == svg
+
+
+@pytest.mark.parametrize("subject, says", [
+    ("the class", "From 1 Mar to 4 Mar the class gave 20 answers"),
+    ("Hugo", "From 1 Mar to 4 Mar Hugo gave 20 answers"),
+    ("you", "From 1 Mar to 4 Mar you gave 20 answers"),
+    (None, "From 1 Mar to 4 Mar, 20 answers were given"),  # nobody named: not "the class" for anyone's answers
+])
+def test_activity_description_names_who_gave_the_answers(subject, says):
+    description = render("activity", days=DAYS, attempts=[4, 0, 10, 6], correct=[1, 0, 9, 5], subject=subject)[1]
+    assert description == says + " on 3 of 4 days, 75% of them right; the busiest day was 3 Mar with 10 answers."
+
+
+def test_activity_counts_one_answer_in_the_singular():
+    assert render("activity", days=DAYS, attempts=[0, 1, 0, 0], correct=[0, 1, 0, 0], subject="Ava")[1] == (
+        "From 1 Mar to 4 Mar Ava gave 1 answer on 1 of 4 days, 100% of them right; the busiest day was 2 Mar "
+        "with 1 answer.")
+    assert render("activity", days=DAYS, attempts=[0, 1, 0, 0])[1].startswith("From 1 Mar to 4 Mar, 1 answer was given")
 
 
 def test_activity_takes_query_string_lists_too():
@@ -32,6 +51,8 @@ def test_activity_takes_query_string_lists_too():
 def test_activity_without_answers_says_so():
     assert render("activity")[1] == "No answers were given."
     assert render("activity", days=DAYS[:2], attempts=[0, 0])[1] == "No answers were given between 1 Mar and 2 Mar."
+    assert render("activity", days=DAYS[:2], attempts=[0, 0], subject="Hugo")[1] == \
+        "From 1 Mar to 2 Mar Hugo gave no answers."
 
 
 @pytest.mark.parametrize("params, message", [
@@ -42,6 +63,9 @@ def test_activity_without_answers_says_so():
     ({"days": DAYS, "attempts": [1, -1, 1, 1]}, "between 0"),
     ({"days": DAYS, "attempts": [1, 1.5, 1, 1]}, "whole number"),
     ({"nonsense": 1}, "does not take nonsense"),
+    ({"subject": ""}, "subject must be a name"),
+    ({"subject": "x" * 81}, "subject must be a name"),
+    ({"subject": "Hugo\nthe class"}, "subject must be a name"),
 ])
 def test_activity_refuses_bad_data(params, message):
     with pytest.raises(ValueError, match=message):
@@ -97,7 +121,8 @@ def test_activity_totals_for_any_counts(days):
     _, description = render("activity", days=dates, attempts=attempts, correct=correct)
     total = sum(attempts)
     if total:
-        assert f"gave {total} answers on {sum(1 for a in attempts if a)} of {len(days)} days" in description
+        answers = f"{total} answer{'' if total == 1 else 's'} {'was' if total == 1 else 'were'} given"
+        assert f"{answers} on {sum(1 for a in attempts if a)} of {len(days)} days" in description
         share = Fraction(100 * sum(correct), total)  # exact, then halves up: 46 of 80 right is "58%"
         assert f"{math.floor(share + Fraction(1, 2))}% of them right" in description
     else:

@@ -64,6 +64,7 @@ SESSION_GAP = timedelta(minutes=30)  # a longer pause than this starts a new ses
 STUCK_WITHIN = timedelta(days=7)  # a session older than this is not "now"
 RECENT_ATTEMPTS = 10
 ACTIVITY_DAYS = 28
+CLASS_SUBJECT = "the class"  # who the class dashboard's activity plot says gave the answers
 TOP_MISCONCEPTIONS = 6
 TOP_TOPICS = 8
 MAX_ASSIGNMENTS = 20
@@ -550,7 +551,7 @@ def overview(db: Session, bank: Bank, classroom: Classroom, *, sort: str = "name
         "distribution": distribution(rows, [r["id"] for r in learners], concepts),
         "questions": items, "hardest": [i for i in items if i["facility"] < 1][:HARDEST],
         "misconceptions": misconception_map(db, bank, classroom.id, track, from_attempts, members),
-        "stuck": stuck, "activity": activity(db, classroom.id, now, members=members),
+        "stuck": stuck, "activity": {**activity(db, classroom.id, now, members=members), "subject": CLASS_SUBJECT},
         "topics": chat_topics(db, classroom.id, titles, members),
         "assignments": [{"concept": c, "title": titles.get(c, c), "done": n}
                         for c, n in assignment_progress(db, classroom.id, assigned, members).items()],
@@ -620,7 +621,7 @@ def learner_history(db: Session, bank: Bank, teacher: Account, classroom_id: int
                     "correct": a.correct, "score": a.score,
                     "misconception": misconception_label(bank, a.misconception, track)} for a in attempts],
         "activity": {"days": dates, "attempts": [by_day.get(d, (0, 0))[0] for d in dates],
-                     "correct": [by_day.get(d, (0, 0))[1] for d in dates]},
+                     "correct": [by_day.get(d, (0, 0))[1] for d in dates], "subject": learner.nickname},
         "stuck": next((s for s in stuck_now(db, classroom.id, now) if s["learner_id"] == learner.id), None),
     }
 
@@ -693,7 +694,9 @@ def _plot(name: str, params: dict[str, Any]) -> dict[str, str]:
     return {"src": f"data:image/svg+xml;base64,{encoded}", "description": rendered["description"]}
 
 
-def activity_plot(days: dict[str, list]) -> dict[str, str]:
+def activity_plot(days: dict[str, Any]) -> dict[str, str]:
+    """The activity plot of `days` (activity()'s lists, and "subject": who gave the answers, named in its
+    description: CLASS_SUBJECT on the class dashboard, the learner's nickname on their page)."""
     return _plot("activity", dict(days))
 
 

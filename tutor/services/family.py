@@ -23,7 +23,7 @@ from ..errors import Invalid
 from ..models import Account, ActivityRun, Attempt, ChatTopic, Learner, LessonProgress, Mastery, Milestone
 from . import roleplay
 from .accounts import AVATARS, child_of
-from .mastery import LEVEL_LABELS, now_utc, utc
+from .mastery import LEVEL_LABELS, LEVELS, level_for, now_utc, utc
 
 MAX_EVIDENCE = 500
 STRONG_LEVELS = ("proficient", "mastered")
@@ -257,23 +257,23 @@ def _activity_title(bank: Bank, run: ActivityRun, track: str) -> tuple[str, Any]
     return (activity.title if activity else run.activity), activity
 
 
-def _starters(bank: Bank, child: Learner, did: list[str], hard: list[str], activities: list, month: int,
+def _starters(bank: Bank, child: Learner, did: list[str], hard: list[str], activities: list, milestone,
               want: int = 3) -> list[dict[str, str]]:
-    """Two or three dinner-table questions at the child's level, taken from what they did this week."""
+    """Two or three dinner-table questions at the child's level: from the activities they played this week, from
+    `milestone` (the plan's month the parent pages name for the child, so the card and the goal above it agree) and
+    about the lessons they worked on this week, hardest first. A concept the child met this week that belongs to
+    another month of the plan comes in through its lesson's question, never as that month's plan question."""
     track = child.track
     # An activity's questions are written for the youngest track it lists: only use them at or above that level.
     from_activities = [{"text": q, "from": f"the “{a.title}” activity"} for a in activities if track in a.tracks
                        for q in a.talk_about]
-    from_plan = [{"text": q, "from": f"the plan, month {m.month}"} for m in bank.plan.milestones
-                 if set(m.concepts) & set(did) for q in m.talk_about.get(track, [])]
+    from_plan = [{"text": q, "from": f"the plan, month {milestone.month}"} for q in milestone.talk_about.get(track, [])]
     from_lessons = []
     for concept in hard + [c for c in did if c not in hard]:
         lesson = bank.lesson(concept, track)
         if lesson is not None:
             from_lessons.append({"text": f"Can you explain this to me in your own words: “{lesson.key_takeaways[0]}”",
                                  "from": f"the lesson “{lesson.title}”"})
-    fallback = [{"text": q, "from": f"the plan, month {m.month}"}
-                for m in [current_milestone(bank, month)] for q in m.talk_about.get(track, [])]
     picked: list[dict[str, str]] = []
     sources = [from_activities, from_plan, from_lessons]
     while len(picked) < want and any(sources):
@@ -285,12 +285,39 @@ def _starters(bank: Bank, child: Learner, did: list[str], hard: list[str], activ
                     break
             if len(picked) >= want:
                 break
-    for candidate in fallback:
-        if len(picked) >= 2:
-            break
-        if candidate["text"] not in {p["text"] for p in picked}:
-            picked.append(candidate)
     return picked
+
+
+def _got_good_at(db: Session, child: Learner, concepts: set[str], begin: datetime,
+                 end: datetime) -> list[tuple[str, str]]:
+    """(concept, level at the end of the week) for each concept whose mastery level rose this week to one of
+    STRONG_LEVELS, alphabetical.
+
+    Mastery stores only the current level, and its updated_at moves on every answer (and when the demo loader
+    writes a history) whether or not the level changed, so it cannot say when a level was reached. The levels are
+    recomputed instead from the stored attempts with the mastery service's own rule (mastery.level_for over the
+    latest scores, in the order the attempts were stored): the level from the attempts made before the week
+    against the level from those made up to its end. Only concepts answered this week (`concepts`) can have
+    changed. This is the level the mastery service stored at each moment, except just after two answers on one
+    concept stored at the same moment (its stored level misses one of them until the next answer); a concept
+    whose level rose and fell back within the week is not listed."""
+    if not concepts:
+        return []
+    scores: dict[str, tuple[list[float], list[float]]] = {c: ([], []) for c in concepts}
+    for concept, score, at in db.execute(select(Attempt.concept, Attempt.score, Attempt.created_at)
+                                         .where(Attempt.learner_id == child.id, Attempt.concept.in_(concepts),
+                                                Attempt.created_at < end).order_by(Attempt.id)):
+        before, by_end = scores[concept]
+        by_end.append(score)
+        if utc(at) < begin:
+            before.append(score)
+    rose = []
+    for concept in sorted(concepts):
+        before, by_end = scores[concept]
+        level_before, level_after = level_for(before)[0], level_for(by_end)[0]
+        if level_after in STRONG_LEVELS and LEVELS.index(level_after) > LEVELS.index(level_before):
+            rose.append((concept, level_after))
+    return rose
 
 
 def week_summary(db: Session, bank: Bank, parent: Account, learner_id: int, start: date | None = None,
@@ -311,12 +338,10 @@ def week_summary(db: Session, bank: Bank, parent: Account, learner_id: int, star
     attempts = list(db.scalars(select(Attempt).where(Attempt.learner_id == child.id, Attempt.created_at >= begin,
                                                      Attempt.created_at < end).order_by(Attempt.created_at)))
     mastered = []
-    for row in db.scalars(select(Mastery).where(Mastery.learner_id == child.id, Mastery.level.in_(STRONG_LEVELS),
-                                                Mastery.updated_at >= begin, Mastery.updated_at < end)
-                          .order_by(Mastery.concept)):
-        lesson = bank.lesson(row.concept, track)
-        mastered.append({"concept": row.concept, "title": lesson.title if lesson else row.concept,
-                         "label": LEVEL_LABELS[row.level]})
+    for concept, level in _got_good_at(db, child, {a.concept for a in attempts}, begin, end):
+        lesson = bank.lesson(concept, track)
+        mastered.append({"concept": concept, "title": lesson.title if lesson else concept,
+                         "label": LEVEL_LABELS[level]})
     topics = []
     for topic, count in db.execute(select(ChatTopic.topic, func.count()).where(
             ChatTopic.learner_id == child.id, ChatTopic.topic.is_not(None), ChatTopic.created_at >= begin,
@@ -332,6 +357,8 @@ def week_summary(db: Session, bank: Bank, parent: Account, learner_id: int, star
     did = [c for c, _ in Counter([a.concept for a in attempts] + [lesson["concept"] for lesson in lessons]
                                  + [t["concept"] for t in topics]).most_common()]
     month = plan_month(child.created_at, now)
+    reached = set(db.scalars(select(Milestone.milestone).where(Milestone.learner_id == child.id)))
+    goal = current_milestone(bank, month, reached)
     today = (utc(now) or now_utc()).date()
     return {
         "child": child, "avatar": AVATARS.get(child.avatar, AVATARS["owl"])[0],
@@ -341,7 +368,8 @@ def week_summary(db: Session, bank: Bank, parent: Account, learner_id: int, star
         "is_this_week": monday == week_start(today),
         "lessons": lessons, "questions": _questions(bank, child, attempts), "mastered": mastered, "hard": hard,
         "topics": topics, "activities": activities,
-        "starters": _starters(bank, child, did, [c["concept"] for c in hard["concepts"]], bank_activities, month),
+        "month": month, "goal": goal, "reached": reached,
+        "starters": _starters(bank, child, did, [c["concept"] for c in hard["concepts"]], bank_activities, goal),
         "empty": not (lessons or attempts or topics or activities),
     }
 
@@ -360,10 +388,8 @@ def dashboard(db: Session, bank: Bank, parent: Account, now: datetime | None = N
     """One card per child: this month's goal, a line about this week and what to talk about at dinner."""
     cards = []
     for child in parent.children:
-        reached = set(db.scalars(select(Milestone.milestone).where(Milestone.learner_id == child.id)))
-        month = plan_month(child.created_at, now)
-        goal = current_milestone(bank, month, reached)
         week = week_summary(db, bank, parent, child.id, None, now)
+        month, goal, reached = week["month"], week["goal"], week["reached"]
         line = _week_line(len(week["lessons"]), week["questions"]["total"],
                           sum(a["times"] for a in week["activities"]))
         cards.append({"child": child, "month": month, "goal": goal, "goal_reached": milestone_id(goal) in reached,
