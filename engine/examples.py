@@ -45,7 +45,9 @@ def neuron(seed=0, inputs=None, weights=None, bias=None, activation="sigmoid"):
     n = len(_numbers("inputs", inputs)) if inputs is not None else len(_numbers("weights", weights)) if weights is not None else 3
     x = _numbers("inputs", inputs, -100, 100) if inputs is not None else np.round(rng.uniform(0, 1, n), 1).tolist()
     w = _numbers("weights", weights, -100, 100, length=n) if weights is not None else np.round(rng.uniform(-1, 1, n), 1).tolist()
-    b = _number("bias", bias, -100, 100) if bias is not None else float(np.round(rng.uniform(-0.5, 0.5), 1))
+    # A made-up bias is never 0 (its size 0.1 to 0.5, either sign): a zero bias hides the forgotten-bias slip.
+    b = (_number("bias", bias, -100, 100) if bias is not None
+         else float(rng.choice([-1, 1]) * rng.integers(1, 6) / 10))
     if len(x) != len(w):
         raise ValueError(f"inputs and weights must have the same length, got {len(x)} and {len(w)}")
     net = Network.from_params([(np.array(w).reshape(-1, 1), np.array([b]))], [activation])
@@ -313,28 +315,37 @@ def overfitting(seed=0, epochs=800, hidden=32):
                        "val_accuracy_end": history.val_accuracy[-1], "gap_end": history.val_loss[-1] - history.train_loss[-1]}}
 
 
-def guess_and_fix(seed=0, target=None, start=None, rate=0.5, rounds=8):
-    """The hot-and-cold game as numbers: guess, see how far off, fix part of the error, guess again."""
+def guess_and_fix(seed=0, target=None, start=None, rate=0.5, rounds=8, grid=None):
+    """The hot-and-cold game as numbers: guess, see how far off, fix part of the error, guess again.
+
+    grid: when given, the guesser can only stand on multiples of it (1: whole spots, like a child on a line of
+    numbered spots), so each fix rate × error ("raw_fix") is rounded to the nearest multiple, halves away from zero,
+    and the step's "fix" is that rounded move. Without a grid "fix" equals "raw_fix".
+    """
     rng = np.random.default_rng(seed)
     rate = _number("rate", rate, 0.01, 2.5)
     rounds = _number("rounds", rounds, 1, 50, integer=True)
+    grid = _number("grid", grid, 0.01, 10) if grid is not None else None
     goal = _number("target", target, -1000, 1000) if target is not None else float(rng.integers(10, 91))
     guess = _number("start", start, -1000, 1000) if start is not None else float(rng.integers(0, 101))
+    formula = "next guess = guess + rate × (target − guess)" + (
+        "" if grid is None else ", rounded to a whole number" if grid == 1 else f", rounded to a multiple of {grid:g}")
     steps, previous = [], None
     for k in range(1, rounds + 1):
         error = goal - guess
         distance = abs(error)
         hint = ("found" if distance < 0.5 else "start" if previous is None
                 else "warmer" if distance < previous else "colder" if distance > previous else "same")
-        fix = rate * error
-        steps.append({"id": f"round-{k}", "round": k, "formula": "next guess = guess + rate × (target − guess)",
-                      "guess": guess, "error": error, "distance": distance, "hint": hint, "fix": fix,
-                      "next_guess": guess + fix})
+        raw_fix = rate * error
+        fix = raw_fix if grid is None else math.copysign(math.floor(abs(raw_fix) / grid + 0.5), raw_fix) * grid + 0.0
+        steps.append({"id": f"round-{k}", "round": k, "formula": formula,
+                      "guess": guess, "error": error, "distance": distance, "hint": hint, "raw_fix": raw_fix,
+                      "fix": fix, "next_guess": guess + fix})
         if hint == "found":
             break
         previous, guess = distance, guess + fix
     return {"kind": "guess-and-fix", "seed": seed, "params": {"target": goal, "start": steps[0]["guess"], "rate": rate,
-                                                             "rounds": rounds},
+                                                             "rounds": rounds, "grid": grid},
             "steps": steps, "result": {"final_guess": steps[-1]["guess"], "final_distance": steps[-1]["distance"],
                                        "found": steps[-1]["hint"] == "found", "rounds_played": len(steps)}}
 

@@ -44,6 +44,16 @@ def test_neuron(seed):
     assert close(ex["result"]["a"], ACT[p["activation"]](z))
 
 
+def test_a_made_up_bias_is_never_zero():
+    """A bias of 0 would hide the forgotten-bias slip: its size is 0.1 to 0.5, either sign, the same for a seed.
+    Seeds 3 and 35 made a bias of 0 before (rounding a draw from -0.5 to 0.5)."""
+    biases = [run("neuron", seed)["params"]["bias"] for seed in range(2000)]
+    assert all(abs(b) in (0.1, 0.2, 0.3, 0.4, 0.5) for b in biases)
+    assert set(biases) == {0.1, 0.2, 0.3, 0.4, 0.5, -0.1, -0.2, -0.3, -0.4, -0.5}
+    assert run("neuron", 3)["params"]["bias"] != 0 and run("neuron", 35)["params"]["bias"] != 0
+    assert [run("neuron", seed)["params"]["bias"] for seed in range(50)] == biases[:50]
+
+
 def test_neuron_with_given_numbers():
     ex = run("neuron", 0, inputs=[1.0, 2.0], weights=[0.5, -0.25], bias=0.1, activation="relu")
     assert ex["result"]["z"] == pytest.approx(0.1) and ex["result"]["a"] == pytest.approx(0.1)
