@@ -338,7 +338,7 @@ def test_robot_plays_the_engines_guess_and_fix(api):
     assert all(b < a for a, b in zip(distances, distances[1:]))
     assert body["result"]["found"]
     engine = engine_examples.run("guess-and-fix", seed=9, target=spot, start=body["rounds"][0]["guess"], rate=0.5,
-                                 rounds=12)
+                                 rounds=12, grid=1)
     assert body["rounds"] == engine["steps"]
 
 

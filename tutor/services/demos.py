@@ -387,11 +387,16 @@ def hot_cold(seed: int, guesses: list[int]) -> dict[str, Any]:
 
 def robot_game(seed: int, rate: float) -> dict[str, Any]:
     """The robot plays the same hot-and-cold game with numbers: the engine's guess-and-fix example, starting at the
-    end of the line farthest from the treasure and fixing `rate` of its error each round."""
+    end of the line farthest from the treasure and fixing `rate` of its error each round.
+
+    Like the child, the robot stands on whole spots: each fix is rounded to whole spots (grid 1), so every number a
+    page shows is whole and guess + fix = next guess holds exactly as shown.
+    """
     spot = treasure(seed)
     start = LINE[0] if spot - LINE[0] > LINE[1] - spot else LINE[1]
     try:
-        example = engine_examples.run("guess-and-fix", seed=seed, target=spot, start=start, rate=rate, rounds=12)
+        example = engine_examples.run("guess-and-fix", seed=seed, target=spot, start=start, rate=rate, rounds=12,
+                                      grid=1)
     except ValueError as error:
         raise _invalid(error, "rate") from None
     return {"seed": seed, "treasure": spot, "line": list(LINE), "rate": rate, "rounds": example["steps"],

@@ -141,18 +141,21 @@
 
   var STYLES = ["solid", "dashed", "dotted", "dashdot"];
 
-  function niceTicks(lo, hi, count) {
+  // integers: only whole-number ticks (rounds and epochs have no "round 1.2"); nice steps of 1 or more are whole.
+  function niceTicks(lo, hi, count, integers) {
     if (!(hi > lo)) { hi = lo + 1; }
     var step = Math.pow(10, Math.floor(Math.log10((hi - lo) / count)));
     var err = (hi - lo) / count / step;
     if (err >= 7.5) { step *= 10; } else if (err >= 3.5) { step *= 5; } else if (err >= 1.5) { step *= 2; }
+    if (integers) { step = Math.max(1, step); }
     var ticks = [];
     for (var v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) { ticks.push(+v.toFixed(10)); }
     return ticks;
   }
 
   // series: [{name, points: [[x, y], ...], cls: "s0".."s3", markers: bool}]; options: xLabel, yLabel, logY,
-  // yMin, yMax, xMax, hlines: [{y, label}], title (for the SVG's accessible name).
+  // yMin, yMax, xMax, xIntegers (whole-number x ticks only, for rounds and epochs), hlines: [{y, label}],
+  // title (for the SVG's accessible name).
   function lineChart(container, series, options) {
     options = options || {};
     var W = 560, H = 300, L = 62, R = 16, T = 16, B = 46;
@@ -180,7 +183,7 @@
     var root = svg("svg", { viewBox: "0 0 " + W + " " + H, class: "demo-svg chart", role: "img",
                             "aria-label": options.title || "Chart" });
     var axes = svg("g", { class: "axes" });
-    niceTicks(xMin, xMax, 6).forEach(function (v) {
+    niceTicks(xMin, xMax, 6, options.xIntegers).forEach(function (v) {
       axes.appendChild(svg("line", { x1: px(v), x2: px(v), y1: H - B, y2: H - B + 5 }));
       axes.appendChild(svg("text", { x: px(v), y: H - B + 18, "text-anchor": "middle", text: String(v) }));
     });

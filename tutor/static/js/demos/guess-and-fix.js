@@ -9,6 +9,8 @@
     var spots = Array.prototype.slice.call(root.querySelectorAll("[data-spot]"));
     var seed, guesses, stars = 0, robot = null, shown = 0;
     var robotGo = D.q(root, "robot-go"), next = D.q(root, "robot-next"), all = D.q(root, "robot-all");
+    var track = root.getAttribute("data-track");
+    var digLabels = spots.map(function (b) { return b.getAttribute("aria-label"); });
 
     function say(hint) { return root.getAttribute("data-say-" + hint) || hint; }
 
@@ -17,7 +19,14 @@
       root.setAttribute("data-seed", String(seed));
       guesses = [];
       robot = null; shown = 0;
-      spots.forEach(function (b) { b.disabled = false; b.removeAttribute("data-hint"); b.classList.remove("robot-here"); });
+      spots.forEach(function (b, k) {
+        b.disabled = false;
+        b.removeAttribute("data-hint");
+        b.setAttribute("aria-label", digLabels[k]);  // the last game's "Spot 3: colder" must not be read out again
+        b.classList.remove("robot-here");
+      });
+      D.clear(D.q(root, "rounds"));
+      D.q(root, "robot-status").textContent = "";
       D.q(root, "hint").textContent = "";
       D.q(root, "hint-speak").hidden = true;
       D.q(root, "robot").hidden = true;
@@ -53,21 +62,62 @@
       }, function (e) { guesses.pop(); D.showError(root, e); });
     }
 
+    // The robot stands on whole spots (the server rounds each fix), so guess + fix = next guess as shown.
+    function plain(x) { return String(+x.toFixed(2)); }  // 1.5, not 1.50 (rounding is the server's, not ours)
+    function spotsText(n) { return plain(n) + (n === 1 ? " spot" : " spots"); }
+    function signed(x) { return x < 0 ? "(" + plain(x) + ")" : plain(x); }
+
+    // How one try reads on each track: plain words for 5-8, the rule's numbers for 9-12, the formula for 13+.
+    function detailText(step) {
+      var guess = plain(step.guess), move = Math.abs(step.fix), next = plain(step.next_guess);
+      var low = step.error > 0, way = low ? "+" : "−";
+      if (step.hint === "found") {
+        return track === "ages-5-8" ? "The robot guessed " + guess + ". It found the treasure!"
+          : track === "ages-13-plus" ? "Guess " + guess + " · error = " + plain(robot.treasure) + " − " + guess + " = 0 · found it"
+          : "Guess " + guess + " · right on the treasure · found it!";
+      }
+      if (track === "ages-5-8") {
+        return "The robot guessed " + guess + ". That is " + spotsText(step.distance) + " too " + (low ? "low" : "high") + ". " +
+          (move === 0 ? "It stays where it is." : "It moves " + spotsText(move) + " to the " + (low ? "right" : "left") + ".") +
+          " Next guess: " + next + ".";
+      }
+      var rate = plain(robot.rate), rounded = step.raw_fix !== step.fix;
+      if (track === "ages-13-plus") {
+        return "Guess " + guess + " · error = " + plain(robot.treasure) + " − " + guess + " = " + plain(step.error) +
+          " · fix = " + rate + " × " + signed(step.error) + " = " + plain(step.raw_fix) +
+          (rounded ? ", rounded to " + plain(step.fix) : "") + " · next guess = " + guess + " " + way + " " + plain(move) +
+          " = " + next;
+      }
+      return "Guess " + guess + " · " + spotsText(step.distance) + " too " + (low ? "low" : "high") + " · move " + rate +
+        " × " + plain(step.distance) + " = " + plain(Math.abs(step.raw_fix)) + (rounded ? ", rounded to " + plain(move) : "") +
+        " to the " + (low ? "right" : "left") + " · next guess " + guess + " " + way + " " + plain(move) + " = " + next;
+    }
+
     function roundItem(step) {
       var far = step.distance, max = 9;
       var width = Math.max(2, Math.min(100, far / max * 100));
       var fill = D.el("span", { class: "bar-fill" + (far < 1 ? " close" : "") });
       fill.style.width = width.toFixed(1) + "%";
-      var spotsWord = Math.abs(far - 1) < 1e-9 ? " spot" : " spots";
-      return D.el("li", { class: "robot-round", "data-distance": String(step.distance) }, [
+      var away = step.hint === "found" ? "Found it!" : spotsText(far) + " away";
+      return D.el("li", { class: "robot-round", "data-distance": String(step.distance), "data-guess": String(step.guess),
+                          "data-fix": String(step.fix), "data-next": String(step.next_guess) }, [
         D.el("span", { class: "round-name", text: "Try " + step.round }),
-        D.el("div", { class: "bar-track", role: "img",
-                      "aria-label": "Try " + step.round + ": " + D.fmt(far, 1) + spotsWord + " away" }, [
-          fill, D.el("span", { class: "bar-text", text: step.hint === "found" ? "Found it!" : D.fmt(far, 1) + spotsWord + " away" })
+        D.el("div", { class: "bar-track", role: "img", "aria-label": "Try " + step.round + ": " + away }, [
+          fill, D.el("span", { class: "bar-text", text: away })
         ]),
-        D.el("p", { class: "robot-detail", text: "Guess " + D.fmt(step.guess, 1) + " · off by " + D.term(step.error, 1) +
-          " · fix " + (step.fix >= 0 ? "+" : "") + D.fmt(step.fix, 1) + " → next guess " + D.fmt(step.next_guess, 1) })
+        D.el("p", { class: "robot-detail", text: detailText(step) })
       ]);
+    }
+
+    // The rule with the rate's value, in the words of each track.
+    function ruleText(r) {
+      if (track === "ages-5-8") {
+        return "Each time, the robot moves " + (r.rate === 0.5 ? "about half of the way" : "part of the way") +
+          " to the treasure.";
+      }
+      if (track === "ages-13-plus") { return r.formula + "; rate = " + plain(r.rate) + "."; }
+      return "Rule: move rate × how far off, rounded to a whole spot. Here the rate is " + plain(r.rate) +
+        (r.rate === 0.5 ? " (half of the way)." : ".");
     }
 
     function showRound() {
@@ -84,15 +134,15 @@
       if (done && hadFocus) { D.q(root, "again").focus(); }  // the pressed button is finished: not back to the top
       D.q(root, "robot-status").textContent = done
         ? (robot.result.found ? "The robot found the treasure at spot " + robot.treasure + " after " + robot.result.rounds_played + " tries." :
-           "The robot is " + D.fmt(robot.result.final_distance, 1) + " spots away after " + robot.result.rounds_played + " tries.")
-        : "Try " + step.round + ": the robot guessed " + D.fmt(step.guess, 1) + ".";
+           "The robot is " + spotsText(robot.result.final_distance) + " away after " + robot.result.rounds_played + " tries.")
+        : "Try " + step.round + ": the robot guessed " + plain(step.guess) + ".";
     }
 
     robotGo.addEventListener("click", function () {
       D.post(robotUrl, { seed: seed, rate: 0.5 }).then(function (r) {
         robot = r; shown = 0;
         D.clear(D.q(root, "rounds"));
-        D.q(root, "formula").textContent = r.formula;
+        D.q(root, "formula").textContent = ruleText(r);
         D.q(root, "robot").hidden = false;
         showRound();
         next.focus();
