@@ -232,3 +232,27 @@ def test_the_learning_rate_is_learned_option_names_that_mix_up(content_bank):
         label = idea.label_for(track)
         assert label and textstat.flesch_kincaid_grade(label) <= READING_GRADE[track], (track, label)
     assert len({idea.label_for(t) for t in TRACK_IDS}) == len(TRACK_IDS)
+
+
+# ---- the lessons' guess-and-fix worked example adds up --------------------------------------------------------------
+
+def test_every_lessons_guess_and_fix_example_shows_sums_that_add_up(app, content_bank):
+    """The lessons' robot stands on whole spots (params grid 1): with 3 significant digits per number, the halving
+    moves of the plain game showed "next = 76.3 + 0.875 = 77.1"."""
+    from content.schema import ShowExample
+    from tutor.services import examples
+
+    shows = [(track.id, m.show.params) for track in content_bank.tracks for concept in content_bank.concepts(track.id)
+             for m in content_bank.lesson(concept.id, track.id).messages or []
+             if isinstance(m.show, ShowExample) and m.show.example == "guess-and-fix"]
+    assert shows
+    with app.app_context():
+        for track, params in shows:
+            for seed in range(25):
+                worked = examples.worked_example("guess-and-fix", track, seed, params)
+                for step in worked["steps"]:
+                    shown = {p["path"].rsplit(".", 1)[1]: float(p["text"].replace("−", "-"))
+                             for p in step["parts"] if "path" in p}
+                    assert shown["guess"] == int(shown["guess"]), step["sentence"]
+                    if "fix" in shown:
+                        assert shown["guess"] + shown["fix"] == shown["next_guess"], step["sentence"]
