@@ -59,9 +59,9 @@ def shown_numbers(example) -> list[dict]:
         "els => els.map(e => ({path: e.dataset.path, format: e.dataset.format, text: e.textContent}))")
 
 
-def assert_engine_numbers(example, kind: str) -> int:
+def assert_engine_numbers(example, kind: str, **params) -> int:
     seed = int(example.get_attribute("data-seed"))
-    engine = engine_examples.run(kind, seed)
+    engine = engine_examples.run(kind, seed, **params)
     numbers = shown_numbers(example)
     assert numbers
     for n in numbers:
@@ -123,9 +123,10 @@ def test_young_worked_example_shows_the_robots_rounds_as_bars(open_lesson, axe):
     next_until_show(page)
     example = page.locator('.worked-example[data-example="guess-and-fix"]')
     expect(example).to_be_visible()
+    # the lesson's robot stands on whole spots (content: params grid 1), as the child does in the game
     expect(example.locator("svg.ex-bars rect.ex-bar")).to_have_count(
-        len(engine_examples.run("guess-and-fix", 0)["steps"]))
-    assert_engine_numbers(example, "guess-and-fix")
+        len(engine_examples.run("guess-and-fix", 0, grid=1)["steps"]))
+    assert_engine_numbers(example, "guess-and-fix", grid=1)
     axe(page, "lesson-5-8-example-desktop")
 
 

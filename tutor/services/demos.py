@@ -20,33 +20,33 @@ from ..errors import Invalid
 DEMO_IDS = ("neuron-lab", "playground", "loop-stepper", "lr-explorer", "training-playground", "guess-and-fix",
             "bias-lab")
 
-# Title and a one-line "what you will do" per track; youngest first.
+# Title (and a plainer one for ages 5-8, "title_5_8") and a one-line "what you will do" per track; youngest first.
 CATALOGUE: dict[str, dict[str, Any]] = {
     "neuron-lab": {
-        "title": "Neuron lab",
-        "blurb": {"ages-5-8": "Slide the numbers and watch one tiny brain cell answer.",
+        "title": "Neuron lab", "title_5_8": "One tiny helper",
+        "blurb": {"ages-5-8": "Turn two knobs and watch a tiny helper say go or stop.",
                   "ages-9-12": "Move the sliders and watch one neuron add up and decide.",
                   "ages-13-plus": "Set inputs, weights, bias and activation; see z = w·x + b and a = f(z) live."}},
     "playground": {
-        "title": "Network playground",
+        "title": "Network playground", "title_5_8": "Lots of tiny helpers",
         "blurb": {"ages-5-8": "Lots of little brain cells, joined by lines. Slide and watch them light up.",
                   "ages-9-12": "A small network of 6 neurons. Slide the inputs and click a neuron to see its sum.",
                   "ages-13-plus": "A 2-3-1 network (ReLU hidden, sigmoid out): live forward pass, click a neuron "
                                   "for its worked example."}},
     "loop-stepper": {
-        "title": "Learning-loop stepper",
+        "title": "Learning-loop stepper", "title_5_8": "Guess, check, fix",
         "blurb": {"ages-5-8": "Guess, check, fix, again! Watch a robot learn step by step.",
                   "ages-9-12": "Step through guess, check, blame, fix and repeat, and watch the mistake shrink.",
                   "ages-13-plus": "Forward pass, loss, backpropagation, update, repeat, on a real 2-2-1 network "
                                   "with every number."}},
     "lr-explorer": {
-        "title": "Learning-rate explorer",
+        "title": "Learning-rate explorer", "title_5_8": "Big steps, small steps",
         "blurb": {"ages-5-8": "Tiny steps, good steps, giant jumps. Which gets to the bottom?",
                   "ages-9-12": "The same problem with tiny, good and too-big steps, side by side.",
                   "ages-13-plus": "Gradient descent with a learning rate too small, about right and too large "
                                   "(diverging)."}},
     "training-playground": {
-        "title": "Training playground",
+        "title": "Training playground", "title_5_8": "Teach the computer colours",
         "blurb": {"ages-5-8": "Teach a computer to sort dots into colours.",
                   "ages-9-12": "Pick some dots and a network, press Train and watch it learn.",
                   "ages-13-plus": "Train networks on xor, moons, circles and spirals; watch loss, accuracy and "
@@ -57,7 +57,7 @@ CATALOGUE: dict[str, dict[str, Any]] = {
                   "ages-9-12": "Play hot and cold, then watch a robot learn the same game with numbers.",
                   "ages-13-plus": "Hot and cold as an update rule: guess += rate × error, round by round."}},
     "bias-lab": {
-        "title": "Data and bias lab",
+        "title": "Data and bias lab", "title_5_8": "Who does the computer get wrong?",
         "blurb": {"ages-5-8": "Teach a computer with a few pictures or lots of pictures. Who does it get wrong?",
                   "ages-9-12": "Train with 5 or 50 examples, then test in different lighting. Who does it fail?",
                   "ages-13-plus": "Few vs many vs varied training data, tested on a shifted distribution; "
@@ -91,7 +91,8 @@ def demo_info(demo_id: str, track: str) -> dict[str, str] | None:
     if entry is None:
         return None
     blurb = entry["blurb"].get(track) or entry["blurb"][DEFAULT_TRACK]
-    return {"id": demo_id, "title": entry["title"], "blurb": blurb}
+    title = entry.get("title_5_8", entry["title"]) if track == "ages-5-8" else entry["title"]
+    return {"id": demo_id, "title": title, "blurb": blurb}
 
 
 # ------------------------------------------------------------------------------------------------- neuron lab

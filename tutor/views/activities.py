@@ -54,7 +54,7 @@ def engine_change(value: float) -> str:
 def index():
     track, _ = _page_args()
     return render_template("activities/index.html", track=track, activities=service.catalogue(bank(), track),
-                           demo_titles={d: demo_service.CATALOGUE[d]["title"] for d in demo_service.DEMO_IDS
+                           demo_titles={d: demo_service.demo_info(d, track)["title"] for d in demo_service.DEMO_IDS
                                         if d in demo_service.CATALOGUE}, tracks=bank().tracks)
 
 

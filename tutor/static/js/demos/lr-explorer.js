@@ -1,16 +1,69 @@
 // Learning-rate explorer: the engine descends one loss bowl with rates too small, about right and too large
 // (and the learner's own), drawn side by side on one loss chart (log scale) with a card per run.
+// Ages 5-8 (data-gentle): three friends walk down a picture of the hill (the same bowl, drawn as height against
+// place, not on a log scale), one slider for the number of steps, and each outcome told in words.
 (function () {
   "use strict";
   var D = window.TutorDemos;
   var WORDS = { slow: "slow: still far from the bottom", converged: "reached the bottom", diverged: "diverged: the loss grew" };
+  var KID_NAMES = { "too small": "Tiny steps", "about right": "Good steps", "too large": "Giant jumps", "your rate": "Your steps" };
+  var KID_WORDS = { slow: "Still walking. Not at the bottom yet.", converged: "Got to the bottom! ⭐",
+                    diverged: "Oh no! Each jump goes past the bottom and up higher." };
+  var KID_SHORT = { slow: "not at the bottom yet", converged: "at the bottom", diverged: "higher and higher" };
+  var TOO_HIGH = 1000;
+
+  // A whole number or one decimal, never e-notation: how numbers are shown to 5-8 year olds.
+  function simple(x) {
+    var s = (Math.round(x * 10) / 10).toFixed(1).replace(/\.0$/, "");
+    return s === "-0" ? "0" : s;
+  }
+
+  // Heights from 10 up are told as whole numbers: "20 high", not "19.8 high".
+  function height(loss) {
+    if (loss === null || loss >= TOO_HIGH) { return null; }
+    return (loss >= 10 ? String(Math.round(loss)) : simple(loss)) + " high";
+  }
 
   D.register("lr-explorer", function (root) {
     var url = root.getAttribute("data-api");
+    var gentle = root.getAttribute("data-gentle") === "true";
     var steps = root.querySelector('[data-input="steps"]'), rate = root.querySelector('[data-input="rate"]');
     D.bindSlider(steps);
-    D.bindSlider(rate, function (v) { return D.fmt(parseFloat(v), 2); });
+    if (rate) { D.bindSlider(rate, function (v) { return D.fmt(parseFloat(v), 2); }); }
     var seed = 0;
+
+    // The hill: every place the engine's walkers stood (and its mirror image: the bowl is symmetric), drawn as
+    // height against place, kept to the part of the hill near the start so giant jumps fly off the picture.
+    function renderGentle(r) {
+      D.showError(root, null);
+      var bottom = r.bowl.w_best, reach = 1.6 * Math.abs(r.bowl.start - bottom);
+      var near = function (p) { return p.w !== null && p.loss !== null && Math.abs(p.w - bottom) <= reach; };
+      var hill = [];
+      r.runs.forEach(function (run) {
+        run.path.filter(near).forEach(function (p) { hill.push([p.w, p.loss], [2 * bottom - p.w, p.loss]); });
+      });
+      hill.sort(function (a, b) { return a[0] - b[0]; });
+      var series = [{ name: "The hill", cls: "hill", points: hill }].concat(r.runs.map(function (run, i) {
+        return { name: KID_NAMES[run.label] || run.label, cls: "s" + [2, 0, 1, 3][i], markers: true,
+                 points: run.path.filter(near).map(function (p) { return [p.w, p.loss]; }) };
+      }));
+      D.lineChart(D.q(root, "chart"), series, { xLabel: "across the hill", yLabel: "how high",
+                                                 title: "A hill. The dots show where each friend stepped." });
+      D.q(root, "chart-text").textContent = "Each dot is one step. " + r.runs.map(function (run) {
+        return (KID_NAMES[run.label] || run.label) + ": " + (KID_SHORT[run.outcome] || run.outcome);
+      }).join(". ") + ".";
+      var cards = D.clear(D.q(root, "cards"));
+      r.runs.forEach(function (run) {
+        var start = height(run.path[0].loss), end = height(run.final_loss);
+        cards.appendChild(D.el("div", { class: "rate-card " + run.outcome, "data-outcome": run.outcome,
+                                        "data-final": String(run.final_loss) }, [
+          D.el("h3", { text: KID_NAMES[run.label] || run.label }),
+          D.el("p", { class: "outcome", text: KID_WORDS[run.outcome] || run.outcome }),
+          D.el("p", { text: "At the start: " + (start || "very high") + ". After " + r.steps + " steps: " +
+                            (end || "way too high to count!") + (end ? "." : "") })
+        ]));
+      });
+    }
 
     function render(r) {
       D.showError(root, null);
@@ -39,8 +92,10 @@
     }
 
     var refresh = D.latest(function () {
-      return D.post(url, { seed: seed, steps: parseInt(steps.value, 10), your_rate: parseFloat(rate.value) });
-    }, render, function (e) { D.showError(root, e); }, 60);
+      var body = { seed: seed, steps: parseInt(steps.value, 10) };
+      if (rate) { body.your_rate = parseFloat(rate.value); }
+      return D.post(url, body);
+    }, gentle ? renderGentle : render, function (e) { D.showError(root, e); }, 60);
     root.addEventListener("input", function () { refresh(); });
     D.q(root, "new-problem").addEventListener("click", function () { seed += 1; refresh(true); });
     refresh(true);

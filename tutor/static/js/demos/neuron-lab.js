@@ -1,18 +1,30 @@
 // Neuron lab: sliders for inputs, weights and bias and a choice of activation; the engine computes the rest.
+// Ages 5-8 (data-gentle): two knobs on a helper whose clues are both "yes"; the other values are fixed hidden inputs,
+// and the engine's numbers are told as short sentences (adds, takes away, go or stop) instead of formulas.
 (function () {
   "use strict";
   var D = window.TutorDemos;
 
+  // A whole number or one decimal, never e-notation: how numbers are shown to 5-8 year olds.
+  function simple(x) {
+    var s = (Math.round(x * 10) / 10).toFixed(1).replace(/\.0$/, "");
+    return s === "-0" ? "0" : s.replace("-", "−");
+  }
+
   D.register("neuron-lab", function (root) {
     var url = root.getAttribute("data-api");
+    var gentle = root.getAttribute("data-gentle") === "true";
     var sliders = {};
-    root.querySelectorAll('input[type="range"][data-input]').forEach(function (input) {
+    root.querySelectorAll('input[data-input]:not([type="radio"])').forEach(function (input) {
       sliders[input.getAttribute("data-input")] = input;
-      D.bindSlider(input, function (v) { return D.fmt(parseFloat(v), 1); });
+      if (input.type === "range") {
+        D.bindSlider(input, function (v) { return gentle ? simple(parseFloat(v)) : D.fmt(parseFloat(v), 1); });
+      }
     });
     var radios = root.querySelectorAll('input[type="radio"][data-input="activation"]');
 
     function activation() {
+      if (sliders.activation) { return sliders.activation.value; }
       var chosen = "sigmoid";
       radios.forEach(function (r) { if (r.checked) { chosen = r.value; } });
       return chosen;
@@ -32,6 +44,35 @@
       if (!node) { return; }
       node.textContent = D.fmt(value, digits);
       node.setAttribute("data-value", String(value));
+    }
+
+    function number(name, value, text) {
+      return D.el("output", { "data-part": name, "data-value": String(value), class: "big-number", text: text });
+    }
+
+    // "Red adds 2." / "Red takes away 1.": the engine's product for one clue, in words.
+    function sayClue(i, product) {
+      D.q(root, "verb" + (i + 1)).textContent = product < 0 ? "takes away" : "adds";
+      var out = D.q(root, "p" + (i + 1));
+      out.textContent = simple(Math.abs(product));
+      out.setAttribute("data-value", String(product));
+    }
+
+    function renderGentle(r) {
+      D.showError(root, null);
+      sayClue(0, r.products[0]);
+      sayClue(1, r.products[1]);
+      var z = D.q(root, "z");
+      z.textContent = r.z < 0 ? "below zero" : simple(r.z);
+      z.setAttribute("data-value", String(r.z));
+      var go = r.a > 0;
+      D.clear(D.q(root, "summary")).appendChild(D.el("span", { class: "helper-says " + (go ? "go" : "stop"),
+                                                               "data-answer": go ? "go" : "stop" }, [
+        D.el("strong", { text: go ? "Go! " : "Stop. " }),
+        go ? "The helper passes on " : "The helper stays quiet. It passes on ",
+        number("a", r.a, simple(r.a)), "."
+      ]));
+      D.q(root, "live").textContent = "Helper says: " + (go ? "Go! " : "Stop. ") + simple(r.a);
     }
 
     function render(r) {
@@ -61,7 +102,7 @@
         " it gives a = " + D.fmt(r.a, 2) + " (the ringed point).";
     }
 
-    var refresh = D.latest(function () { return D.post(url, body()); }, render,
+    var refresh = D.latest(function () { return D.post(url, body()); }, gentle ? renderGentle : render,
                            function (e) { D.showError(root, e); }, 60);
     root.addEventListener("input", function () { refresh(); });
     root.addEventListener("change", function () { refresh(); });

@@ -1,5 +1,7 @@
 // Training playground: the server trains a few epochs at a time from the weights this page sends back (it keeps
 // nothing), and answers with the loss/accuracy history, a decision-boundary grid and the overfitting alarm.
+// Ages 5-8 (data-gentle): the network is fixed by hidden inputs; the page counts practice rounds, draws one "how
+// wrong" line for practice dots and new dots, and leaves out losses, accuracy and percentages.
 (function () {
   "use strict";
   var D = window.TutorDemos;
@@ -12,11 +14,14 @@
 
   D.register("training-playground", function (root) {
     var url = root.getAttribute("data-api");
+    var gentle = root.getAttribute("data-gentle") === "true";
+    var say = function (older, young) { return gentle ? young : older; };
+    var rounds = function (n) { return n + (n === 1 ? " practice round" : " practice rounds"); };
     var rate = root.querySelector('[data-input="rate"]'), units = root.querySelector('[data-input="units"]');
     D.bindSlider(rate, function (v) { return String(RATES[parseInt(v, 10)]); });
     D.bindSlider(units);
     var runButton = D.q(root, "run"), stepButton = D.q(root, "step"), resetButton = D.q(root, "reset");
-    var state, running = false, busy = false, generation = 0;
+    var state, running = false, busy = false, generation = 0, pauseNoted = false;
 
     function setting(name) {
       var nodes = root.querySelectorAll('[data-setting="' + name + '"]');
@@ -40,11 +45,16 @@
 
     function setRunning(on) {
       running = on;
-      runButton.textContent = on ? "Pause" : "Train";
+      runButton.textContent = on ? "Pause" : say("Train", "Learn!");
       runButton.setAttribute("aria-pressed", on ? "true" : "false");
     }
 
     function status(text) { D.q(root, "status").textContent = text || ""; }
+
+    // Said again when a chunk asked for before the pause arrives, so the message counts what the page shows.
+    function notePause() {
+      status(say("Paused at epoch " + state.epoch + ".", "Paused after " + rounds(state.epoch) + "."));
+    }
 
     function showAlert(kind, title, text, canContinue) {
       var box = D.q(root, "alert");
@@ -80,7 +90,35 @@
       state.last = r;
     }
 
+    function drawGentle() {
+      var r = state.last, h = state.h;
+      if (!r || !h) { return; }
+      var n = h.epochs.length - 1;
+      D.q(root, "epoch").textContent = String(state.epoch);
+      var pts = function (key) { return h.epochs.map(function (e, i) { return [e, h[key][i]]; }); };
+      D.lineChart(D.q(root, "loss-chart"), [
+        { name: "on practice dots", points: pts("train_loss"), cls: "s0" },
+        { name: "on new dots", points: pts("test_loss"), cls: "s1" }
+      ], { xLabel: "practice rounds", yLabel: "how wrong", xIntegers: true,
+           title: "How wrong the computer is after each practice round" });
+      var lower = h.train_loss[n] !== null && h.train_loss[n] < h.train_loss[0];
+      D.q(root, "loss-text").textContent = n === 0 ? "The lines show how wrong the computer is. Lower is better!"
+        : "It had " + rounds(state.epoch) + ". Now it is " + (lower ? "less" : "more") +
+          " wrong than at the start. Lower is better!";
+      if (state.data) {
+        D.boundaryChart(D.q(root, "boundary"), r.grid, [
+          { x: state.data.train.x, y: state.data.train.y },
+          { x: state.data.test.x, y: state.data.test.y, hollow: true, r: 2.6 }
+        ], { title: "The dots, and the colour the computer paints each place", box: r.grid || state.box });
+        if (r.grid) { state.box = { x: r.grid.x, y: r.grid.y }; }
+        D.q(root, "boundary-text").textContent = "Each colour shows what the computer thinks goes there. " +
+          "Filled dots are for practice. There are " + state.data.train.x.length + ". Empty dots are new. " +
+          "It never saw them. There are " + state.data.test.x.length + ".";
+      }
+    }
+
     function draw() {
+      if (gentle) { drawGentle(); return; }
       var r = state.last, h = state.h;
       if (!r || !h) { return; }
       var n = h.epochs.length - 1;
@@ -130,20 +168,24 @@
       if (r.overfitting) {
         setRunning(false);
         var o = r.overfitting;
-        showAlert("overfit", track === "ages-5-8" ? "Paused: learning by heart" : "Paused: the test loss is rising",
+        showAlert("overfit", gentle || track === "ages-5-8" ? "Paused: learning by heart" : "Paused: the test loss is rising",
           fill(root.getAttribute("data-overfit-text"), {
             best_epoch: o.best_epoch, best: D.fmt(o.best_test_loss, 3), now: D.fmt(o.test_loss, 3), epoch: o.epoch,
             train_then: D.fmt(o.train_loss_at_best, 3), train_now: D.fmt(o.train_loss, 3),
             n_train: state.data ? state.data.train.x.length : ""
           }), true);
-        status("Training paused itself at epoch " + o.epoch + " because the test loss started rising.");
+        status(say("Training paused itself at epoch " + o.epoch + " because the test loss started rising.",
+                   "The computer stopped by itself after " + rounds(o.epoch) + "."));
       } else if (r.exploding) {
         if (r.diverged) { setRunning(false); }
         var h = state.h, n = h.train_loss.length - 1;
-        showAlert("explode", r.diverged ? "The loss exploded" : "The loss is shooting up",
+        showAlert("explode", gentle ? "Whoa! Too big!" : r.diverged ? "The loss exploded" : "The loss is shooting up",
           fill(root.getAttribute("data-explode-text"), { lr: String(s.lr), now: D.fmt(h.train_loss[n], 3), start: D.fmt(r.initial_loss, 3) }),
           false);
-        if (r.diverged) { status("Training stopped: the numbers blew up. Press Reset and try a smaller learning rate."); }
+        if (r.diverged) {
+          status(say("Training stopped: the numbers blew up. Press Reset and try a smaller learning rate.",
+                     "The computer got all mixed up. Press Start again."));
+        }
       } else if (D.q(root, "alert").getAttribute("data-kind") === "explode") {
         showAlert(null);
       }
@@ -164,19 +206,26 @@
         D.showError(root, e);
       }).then(function () {
         busy = false;
+        if (pauseNoted && !running) { pauseNoted = false; if (D.q(root, "alert").hidden) { notePause(); } }
         var hadFocus = document.activeElement === stepButton || document.activeElement === runButton;
         stepButton.disabled = state.diverged;
         runButton.disabled = state.diverged;
         if (state.diverged && hadFocus) { resetButton.focus(); }  // not lost to the top of the page
         if (running && mine === generation) {
-          if (state.epoch >= MAX_EPOCHS) { setRunning(false); status("Stopped after " + MAX_EPOCHS + " epochs."); return; }
-          window.setTimeout(function () { tick(CHUNK); }, D.reducedMotion() ? 120 : 0);
+          if (state.epoch >= MAX_EPOCHS) {
+            setRunning(false);
+            status(say("Stopped after " + MAX_EPOCHS + " epochs.", "Stopped after " + rounds(MAX_EPOCHS) + "."));
+            return;
+          }
+          // A pause pressed while this wait runs is kept.
+          window.setTimeout(function () { if (running && mine === generation) { tick(CHUNK); } }, D.reducedMotion() ? 120 : 0);
         }
       });
     }
 
     function restart() {
       setRunning(false);
+      pauseNoted = false;
       fresh();
       showAlert(null);
       status("");
@@ -187,10 +236,10 @@
     }
 
     runButton.addEventListener("click", function () {
-      if (running) { setRunning(false); status("Paused at epoch " + state.epoch + "."); return; }
+      if (running) { setRunning(false); notePause(); pauseNoted = busy; return; }
       if (D.q(root, "alert").getAttribute("data-kind") === "overfit") { state.alarm = false; showAlert(null); }
       setRunning(true);
-      status("Training…");
+      status(say("Training…", "Learning…"));
       tick(CHUNK);
     });
     stepButton.addEventListener("click", function () { setRunning(false); tick(1); });
@@ -199,7 +248,7 @@
       state.alarm = false;
       showAlert(null);
       setRunning(true);
-      status("Training on past the alarm…");
+      status(say("Training on past the alarm…", "Learning on…"));
       tick(CHUNK);
     });
     // Changing the data or the network starts again; the learning rate can change mid-run.
