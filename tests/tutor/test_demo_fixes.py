@@ -1,6 +1,8 @@
 """Regression tests for the exploratory review's demo defects: numbers that must add up as a learner sees them."""
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from engine import examples as engine_examples
@@ -18,7 +20,7 @@ def test_robot_stands_on_whole_spots_so_guess_plus_fix_is_the_next_guess(api, se
         assert step["raw_fix"] == pytest.approx(body["rate"] * step["error"])
         assert abs(step["fix"] - step["raw_fix"]) <= 0.5
         assert 1 <= step["guess"] <= 10
-    for earlier, later in zip(rounds, rounds[1:]):
+    for earlier, later in itertools.pairwise(rounds):
         assert later["guess"] == earlier["next_guess"]
     assert body["result"]["found"] and rounds[-1]["guess"] == body["treasure"] == service.treasure(seed)
     assert "rounded to a whole number" in body["formula"]
