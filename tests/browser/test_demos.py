@@ -6,21 +6,12 @@ from playwright.sync_api import expect
 from viewports import SIZES
 
 from engine import percent
+from tests.browser.test_lesson_journeys import tab_to
 from tutor.services import demos as service
 
 DEMO_IDS = ["neuron-lab", "playground", "loop-stepper", "lr-explorer", "training-playground", "guess-and-fix",
             "bias-lab"]
 
-
-
-def tab_to(page, selector: str, limit: int = 80):
-    """Press Tab until the element matching `selector` has the focus (keyboard-only navigation)."""
-    target = page.locator(selector).first
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        if target.evaluate("el => el === document.activeElement"):
-            return target
-    raise AssertionError(f"could not reach {selector} with the Tab key")
 
 
 def shown(page, part: str):

@@ -8,6 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.test_lesson_journeys import tab_to
 from tutor.services import demos as service
 
 GENTLE_DEMOS = ["neuron-lab", "lr-explorer", "training-playground"]
@@ -25,16 +26,6 @@ OLDER_TERMS = {
     "lr-explorer": ["loss", "dL/dw"],
     "training-playground": ["Dataset", "XOR", "Epoch", "Train loss"],
 }
-
-
-def tab_to(page, selector: str, limit: int = 80):
-    """Press Tab until the element matching `selector` has the focus (keyboard-only navigation)."""
-    target = page.locator(selector).first
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        if target.evaluate("el => el === document.activeElement"):
-            return target
-    raise AssertionError(f"could not reach {selector} with the Tab key")
 
 
 def part(page, name: str):
