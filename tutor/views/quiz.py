@@ -226,6 +226,15 @@ def quiz_number(value: float) -> str:
     return numeric.fmt(value)
 
 
+@bp.app_template_global("quiz_choices")
+def quiz_choices(item: dict[str, Any], gentle: bool) -> list[dict[str, str]]:
+    """The options a choice, multi or true/false question shows; true/false as two, worded as quiz.js words them."""
+    if item["kind"] == "truefalse":
+        return [{"id": "true", "text": "👍 True" if gentle else "True"},
+                {"id": "false", "text": "👎 Not true" if gentle else "False"}]
+    return item["options"]
+
+
 def _seed_arg() -> int | None:
     seed = request.args.get("seed", "")
     return int(seed) if seed.isdigit() and int(seed) <= numeric.MAX_SEED else None
