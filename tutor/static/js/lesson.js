@@ -67,12 +67,18 @@
     root.classList.add("js-conversation");
 
     var target = window.location.hash.match(/^#msg-(.+)$/);
-    var upTo = 1;
+    var upTo = 1, linked = null;
     if (target) {
       var at = this.messages.findIndex(function (m) { return m.id === decodeURIComponent(target[1]); });
-      if (at >= 0) { upTo = at + 1; }
+      if (at >= 0) { upTo = at + 1; linked = this.messages[at]; }
     }
     for (var i = 0; i < upTo; i++) { this.revealMessage(false); }
+    // A link to a message that shows something (the chat's "See a worked example") lands on it shown.
+    if (linked && linked.show) {
+      linked.shown = true;
+      var shown = this.tutorBubble(linked.show);
+      this.list.appendChild(shown);
+    }
     this.renderReplies(false);
     if (target && upTo > 1) {
       var li = this.messages[upTo - 1].li;

@@ -8,8 +8,16 @@
   var WORDS = { slow: "slow: still far from the bottom", converged: "reached the bottom", diverged: "diverged: the loss grew" };
   var KID_NAMES = { "too small": "Tiny steps", "about right": "Good steps", "too large": "Giant jumps", "your rate": "Your steps" };
   var KID_WORDS = { slow: "Still walking. Not at the bottom yet.", converged: "Got to the bottom! ⭐",
+                    almost: "Almost at the bottom!",
                     diverged: "Oh no! Each jump goes past the bottom and up higher." };
-  var KID_SHORT = { slow: "not at the bottom yet", converged: "at the bottom", diverged: "higher and higher" };
+  var KID_SHORT = { slow: "not at the bottom yet", converged: "at the bottom", almost: "almost at the bottom",
+                    diverged: "higher and higher" };
+
+  // What a child is told about a walker: the engine's verdict, unless its height already shows as 0 (below 0.05, the
+  // engine's "at the bottom" needs a thousandth of the start): "not at the bottom" next to "0 high" reads as a lie.
+  function kidOutcome(run) {
+    return run.outcome === "slow" && height(run.final_loss) === "0 high" ? "almost" : run.outcome;
+  }
   var TOO_HIGH = 1000;
 
   // A whole number or one decimal, never e-notation: how numbers are shown to 5-8 year olds.
@@ -50,7 +58,7 @@
       D.lineChart(D.q(root, "chart"), series, { xLabel: "across the hill", yLabel: "how high",
                                                  title: "A hill. The dots show where each friend stepped." });
       D.q(root, "chart-text").textContent = "Each dot is one step. " + r.runs.map(function (run) {
-        return (KID_NAMES[run.label] || run.label) + ": " + (KID_SHORT[run.outcome] || run.outcome);
+        return (KID_NAMES[run.label] || run.label) + ": " + (KID_SHORT[kidOutcome(run)] || run.outcome);
       }).join(". ") + ".";
       var cards = D.clear(D.q(root, "cards"));
       r.runs.forEach(function (run) {
@@ -58,7 +66,7 @@
         cards.appendChild(D.el("div", { class: "rate-card " + run.outcome, "data-outcome": run.outcome,
                                         "data-final": String(run.final_loss) }, [
           D.el("h3", { text: KID_NAMES[run.label] || run.label }),
-          D.el("p", { class: "outcome", text: KID_WORDS[run.outcome] || run.outcome }),
+          D.el("p", { class: "outcome", text: KID_WORDS[kidOutcome(run)] || run.outcome }),
           D.el("p", { text: "At the start: " + (start || "very high") + ". After " + r.steps + " steps: " +
                             (end || "way too high to count!") + (end ? "." : "") })
         ]));
