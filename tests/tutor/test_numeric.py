@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 import pytest
 from hypothesis import example, given, settings
@@ -139,3 +140,23 @@ def test_an_example_without_the_named_step_is_refused():
 def test_numbers_are_written_for_people():
     assert numeric.fmt(-0.5) == "−0.5" and numeric.fmt(2.0) == "2" and numeric.fmt(-0.0) == "0"
     assert numeric.fmt(0.123456) == "0.1235"
+
+
+def test_given_matrices_are_written_as_every_number_on_the_page():
+    """"[[0.5], [-0.0], [-0.9]]" (a hyphen and a negative zero) sat next to "v2 = 0" in the worked solution."""
+    from content import load_bank
+    from tutor.services import practice
+
+    bank = load_bank()
+    seen = 0
+    for track in ("ages-9-12", "ages-13-plus"):
+        for quiz in [f"numbers:{track}"] + [q.id for q in bank.quizzes(track)]:
+            for seed in range(0, 400, 7):
+                for item in practice.quiz_detail(bank, quiz, seed=seed)["items"]:
+                    for shown in item.get("given") or []:
+                        if isinstance(shown.get("value"), str) and shown["value"].startswith("["):
+                            seen += 1
+                            assert "-" not in shown["value"], shown
+                            numbers = re.findall(r"−?\d+(?:\.\d+)?", shown["value"])
+                            assert all(float(n.lstrip("−")) != 0 for n in numbers if n.startswith("−")), shown
+    assert seen

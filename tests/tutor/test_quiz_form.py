@@ -229,3 +229,45 @@ def test_numbers_on_the_form_are_written_as_the_quiz_page_writes_them(app, conte
         for given in item["given"]:
             if isinstance(given.get("value"), float):
                 assert f"<dd>{numeric.fmt(given['value'])}</dd>" in page, given
+
+
+def test_the_form_words_matching_for_its_lists_and_names_a_meaning_used_twice(app, content_bank, store):
+    """The second review pass: the form showed the tap-and-drag instructions over its lists, a single question was
+    introduced as "all the questions", and a meaning picked twice came back as an id ("'d-knob' is used 2 times")
+    with no link to its question."""
+    client = app.test_client()
+    quiz_id = "match:match-words-5-8"
+    page = client.get(f"/practice/{quiz_id}/form").get_data(as_text=True)
+    assert "Tap a word" not in page and "What does each word mean?" in page
+    assert "All the questions" not in page and "Answer it, then press “Check!”" in html.unescape(page)
+    fields = page_fields(page)
+    data = right_answers(content_bank, fields)
+    names = list(fields["questions"][0]["selects"])
+    data.setlist(names[1], [data[names[0]]])
+    r = send(client, quiz_id, data)
+    text = html.unescape(r.get_data(as_text=True))
+    matching = content_bank.matching_set("ages-5-8")
+    meaning = next(d.text for d in matching.definitions if d.id == data[names[0]])
+    assert r.status_code == 422 and f"“{meaning}” is picked 2 times" in text
+    assert '<a href="#q0">Question 1: Each meaning can be used once' in text
+    assert store.count(Attempt) == 0
+
+
+def test_without_javascript_the_quiz_page_promises_no_loading(client):
+    page = client.get("/practice/quiz-5-8-meet-the-robot").get_data(as_text=True)
+    assert "Loading the questions" not in page  # quiz.js says it while it loads; without it nothing loads
+    assert 'data-pref="large-text" aria-pressed="false" hidden' in page  # buttons that need the script
+
+
+def test_matching_feedback_reads_right(app, content_bank):
+    """"1 of 4 pairs are right" and "It means “… answer is.”." were in the matching feedback."""
+    client = app.test_client()
+    quiz_id = "match:match-words-5-8"
+    fields = open_form(client, quiz_id)
+    data = right_answers(content_bank, fields)
+    names = list(fields["questions"][0]["selects"])
+    for name in names[1:]:
+        data.setlist(name, [""])  # one pair, the rest left open
+    text = html.unescape(send(client, quiz_id, data).get_data(as_text=True))
+    assert "1 of" in text and "pairs is right" in text and "pairs are right" not in text
+    assert not re.search(r"[.!?]”\.", text)

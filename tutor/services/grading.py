@@ -229,8 +229,8 @@ def _matching(question: MatchingItem | MatchingSet, answer: MatchingAnswer):
     used = Counter(answer.pairs.values())
     twice = [d for d, n in used.items() if n > 1]
     if twice:
-        raise _invalid(f"Each definition can be paired once; {twice[0]!r} is used {used[twice[0]]} times.",
-                       "answer.pairs")
+        raise _invalid(f"Each meaning can be used once: “{definitions[twice[0]].text}” is picked "
+                       f"{used[twice[0]]} times.", "answer.pairs")
     misconceptions = getattr(question, "misconceptions", {})
     wrong = []
     for term in question.terms:
@@ -248,7 +248,8 @@ def _matching(question: MatchingItem | MatchingSet, answer: MatchingAnswer):
     if not wrong:
         return True, 1.0, explanation, None, solution
     n = len(wrong)
-    feedback = (f"{len(question.terms) - n} of {len(question.terms)} pairs are right. "
+    right_pairs = len(question.terms) - n
+    feedback = (f"{right_pairs} of {len(question.terms)} pairs {'is' if right_pairs == 1 else 'are'} right. "
                 + " ".join(w["feedback"] for w in wrong[:3]))
     misconception = next((w["misconception"] for w in wrong if w["misconception"]), None)
     return False, score, feedback, misconception, solution

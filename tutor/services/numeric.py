@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
@@ -382,6 +383,13 @@ LABELS = {"inputs": "input x", "weights": "weight w", "prediction": "prediction 
 HIDDEN_PARAMS = {"lr_halvings", "order", "features", "activations", "sizes"}
 
 
+def _matrix(value: Any) -> str:
+    """Nested lists of numbers as the page writes numbers (fmt: a real minus sign, never "-0.0")."""
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_matrix(v) for v in value) + "]"
+    return fmt(float(value))
+
+
 def _given_from(ex: dict[str, Any]) -> list[dict[str, Any]]:
     p = ex["params"]
     if ex["kind"] == "cross-entropy":
@@ -393,8 +401,8 @@ def _given_from(ex: dict[str, Any]) -> list[dict[str, Any]]:
             continue
         if key == "weights" and isinstance(value, list) and value and isinstance(value[0], dict):
             for n, layer in enumerate(value):
-                given.append({"label": f"layer {n + 1} weights", "value": str(layer["W"])})
-                given.append({"label": f"layer {n + 1} biases", "value": str(layer["b"])})
+                given.append({"label": f"layer {n + 1} weights", "value": _matrix(layer["W"])})
+                given.append({"label": f"layer {n + 1} biases", "value": _matrix(layer["b"])})
         elif isinstance(value, list) and all(isinstance(v, (int, float)) for v in value):
             given += [{"label": f"{LABELS.get(key, key + ' ')}{i + 1}", "value": v} for i, v in enumerate(value)]
         elif isinstance(value, (int, float, str)):
@@ -450,7 +458,7 @@ def _bank_slips(ex: dict[str, Any], seed: int, answer, value: float) -> dict[str
 
         layers = [(np.array(l["W"], dtype=float), np.array(l["b"], dtype=float)) for l in p["weights"]]
         x = np.array([p["inputs"]], dtype=float)
-        out = lambda ls, acts: float(Network.from_params(ls, acts).predict(x)[0, 0])  # noqa: E731
+        out = lambda ls, acts: float(Network.from_params(ls, acts).predict(x)[0, 0])
         h = np.maximum(x @ layers[0][0], 0) + layers[0][1]
         z_out = float((np.maximum(x @ layers[0][0] + layers[0][1], 0) @ layers[1][0] + layers[1][1])[0, 0])
         late = float(1 / (1 + np.exp(-(h @ layers[1][0])))[0, 0] + layers[1][1][0])

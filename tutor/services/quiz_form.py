@@ -117,6 +117,7 @@ def submit(db: Session, bank: Bank, key: str, items: list[dict], answers: list[d
         try:
             grading.grade(bank, item["id"], answer)
         except Invalid as exc:
-            raise Invalid(f"Question {i + 1}: {exc.message}", [{"field": f"q{i}", "message": exc.message}]) from exc
+            raise Invalid(f"Question {i + 1}: {exc.message}",
+                          [{"field": f"q{i}", "message": exc.message, "question": i + 1}]) from exc
     return [practice.submit_attempt(db, bank, item["id"], answer, f"{key}-{i}", learner_for)
             for i, (item, answer) in enumerate(zip(items, answers, strict=True))]

@@ -235,6 +235,15 @@ def quiz_choices(item: dict[str, Any], gentle: bool) -> list[dict[str, str]]:
     return item["options"]
 
 
+@bp.app_template_global("quiz_prompt")
+def quiz_prompt(item: dict[str, Any], gentle: bool) -> str:
+    """A question's prompt on the one-page form; a matching exercise's says to tap or drag (quiz.js's widget), so the
+    form's lists get words of their own."""
+    if item["kind"] == "matching":
+        return "What does each word mean?" if gentle else "Match each word with its meaning."
+    return item["prompt"]
+
+
 def _seed_arg() -> int | None:
     seed = request.args.get("seed", "")
     return int(seed) if seed.isdigit() and int(seed) <= numeric.MAX_SEED else None

@@ -88,6 +88,7 @@
     watchScrollBoxes();
     document.querySelectorAll(".tool-toggle[data-pref]").forEach(function (button) {
       var name = button.getAttribute("data-pref");
+      button.hidden = false;  // hidden in the page: without this script the buttons would do nothing
       button.setAttribute("aria-pressed", root.classList.contains(name) ? "true" : "false");
       button.addEventListener("click", function () {
         var on = !root.classList.contains(name);

@@ -73,6 +73,8 @@
 
   Quiz.prototype.load = function () {
     var self = this;
+    var loading = this.root.querySelector(".quiz-loading");
+    if (loading) { loading.textContent = "Loading the questions…"; }
     window.tutorApi("GET", this.root.getAttribute("data-api")).then(function (quiz) {
       self.quiz = quiz;
       if (!quiz.items.length) {
@@ -378,7 +380,7 @@
         var li = el("li");
         li.appendChild(el("strong", {}, w.term_text + ": "));
         li.appendChild(document.createTextNode((w.chosen_text ? "you chose “" + w.chosen_text + "”. " : "not paired. ")
-          + "It means “" + w.correct_text + "”. " + w.feedback));
+          + "It means “" + w.correct_text + "”" + (/[.!?…]$/.test(w.correct_text) ? " " : ". ") + w.feedback));
         ul.appendChild(li);
       });
       box.appendChild(ul);
@@ -396,7 +398,7 @@
       box.appendChild(steps);
       box.appendChild(el("p", { "class": "answer-line" }, "Answer: " + sol.answer_text));
     }
-    if (sol.explanation && sol.explanation !== reply.feedback) {
+    if (sol.explanation && reply.feedback.indexOf(sol.explanation) === -1) {  // not said twice
       box.appendChild(el("p", { "class": "explanation" }, sol.explanation));
     }
     if (reply.lesson_link) {
