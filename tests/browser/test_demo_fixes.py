@@ -49,6 +49,8 @@ def test_repeat_shows_the_updated_output_loss_and_weights(open_page, track):
     first, second = service.loop_round(0, 0), service.loop_round(0, 1)
     gentle = track == "ages-5-8"
     digits = 2 if gentle else 4
+    # 5-8 are shown the mistake as the distance from the right answer (the bars' gap), the others the loss
+    shown = (lambda r: abs(r["output"] - r["target"])) if gentle else (lambda r: r["loss"])
     expect(part(page, "loss")).to_have_attribute("data-value", "")     # round 1, forward pass: nothing measured
     expect(part(page, "loss-text")).to_have_text(re.compile(r"(No loss measured|Not checked) yet\."))
     press_next(page, 4)                                                   # Repeat
@@ -57,14 +59,17 @@ def test_repeat_shows_the_updated_output_loss_and_weights(open_page, track):
     expect(caption).to_have_attribute("data-output", repr(second["output"]))
     expect(caption).to_contain_text(fmt(second["output"], 2 if gentle else 3))
     assert float(part(page, "loss").get_attribute("data-value")) == second["loss"] == first["loss_after"]
-    expect(part(page, "loss")).to_have_text(fmt(second["loss"], digits))
+    expect(part(page, "loss")).to_have_text(fmt(shown(second), digits))
     expect(part(page, "panel").locator("[data-value]").last).to_have_attribute("data-value", repr(second["loss"]))
-    expect(part(page, "loss-text")).to_contain_text(fmt(second["loss"], digits))
+    expect(part(page, "loss-text")).to_contain_text(fmt(shown(second), digits))
     nodes = svg_texts(page, '[data-part="diagram"] .node .value')
     assert nodes[-1] == fmt(second["output"], 2) and nodes[-1] != fmt(first["output"], 2)
     if gentle:
         assert edge_labels(page) == []
         expect(part(page, "panel").locator('[data-part="guess-bar"]')).to_have_attribute("data-value", repr(second["output"]))
+        # the mistake bar is as long as the gap between the guess and the right answer bars
+        gap = float(part(page, "panel").locator('[data-part="mistake-bar"]').get_attribute("data-value"))
+        assert abs(gap - abs(second["output"] - second["target"])) < 1e-9
     else:
         expected = [fmt(w, 2) for layer in first["weights_after"] for r in layer["W"] for w in r]
         assert edge_labels(page) == expected
@@ -72,9 +77,9 @@ def test_repeat_shows_the_updated_output_loss_and_weights(open_page, track):
         expect(part(page, "panel")).to_contain_text(fmt(second["output"], 3))
     press_next(page)                                                      # round 2 starts: same network, same loss
     expect(part(page, "round")).to_have_text("2")
-    expect(part(page, "loss")).to_have_text(fmt(second["loss"], digits))
+    expect(part(page, "loss")).to_have_text(fmt(shown(second), digits))
     expect(caption).to_have_attribute("data-output", repr(second["output"]))
-    expect(part(page, "loss-text")).to_contain_text(fmt(second["loss"], digits))
+    expect(part(page, "loss-text")).to_contain_text(fmt(shown(second), digits))
     assert not page.errors, page.errors
 
 

@@ -69,6 +69,11 @@
         " = " + D.fmt(info.z) + ";  a = " + info.activation + "(" + D.fmt(info.z) + ") = " + D.fmt(info.a);
     }
 
+    // The mistake a 5-8 year old is shown: how far the guess is from the right answer, which the bars show side by
+    // side. The loss is that distance squared (0.57 away is a loss of 0.33): a shorter bar than the gap it measures.
+    // One example, so the loss is the squared distance and its square root is the distance.
+    function mistake(loss) { return Math.sqrt(Math.max(0, loss)); }
+
     // A picture of a number between 0 and 1 (the guess, the right answer, the mistake) for ages 5-8.
     function bar(label, value, part) {
       var fill = D.el("span", { class: "bar-fill" });
@@ -91,8 +96,8 @@
       } else if (stage === 1) {
         panel.appendChild(D.el("h3", { text: "How wrong was it?" }));
         panel.appendChild(D.el("p", { text: "The guess and the right answer are not the same. " +
-          "The mistake bar shows how wrong the guess is. A long bar means very wrong." }));
-        panel.appendChild(bar("Mistake", d.loss, "mistake-bar"));
+          "The mistake bar shows how far the guess is from the right answer. A long bar means very wrong." }));
+        panel.appendChild(bar("Mistake", mistake(d.loss), "mistake-bar"));
       } else if (stage === 2) {
         panel.appendChild(D.el("h3", { text: "Who made the mistake?" }));
         panel.appendChild(D.el("p", { text: "The robot looks back from its guess to the start. " +
@@ -108,8 +113,8 @@
         panel.appendChild(bar("Guess before", d.output, "guess-before-bar"));
         panel.appendChild(bar("Guess now", after.output, "guess-bar"));
         panel.appendChild(bar("Right answer", d.target, "answer-bar"));
-        panel.appendChild(bar("Mistake before", d.loss, "mistake-before-bar"));
-        panel.appendChild(bar("Mistake now", after.loss, "mistake-bar"));
+        panel.appendChild(bar("Mistake before", mistake(d.loss), "mistake-before-bar"));
+        panel.appendChild(bar("Mistake now", mistake(after.loss), "mistake-bar"));
         panel.appendChild(D.el("p", { "data-value": String(after.loss),
           text: fell ? "The mistake got smaller. The robot got a little better!" : "The mistake did not get smaller this time." }));
         panel.appendChild(D.el("p", { text: "Press Next step to go round again." }));
@@ -204,7 +209,8 @@
       // Nothing is measured before the first check; after that the header and the chart end on the loss on screen.
       var unmeasured = stage === 0 && round === 0;
       var lossOut = D.q(root, "loss");
-      lossOut.textContent = unmeasured ? (gentle ? "not checked yet" : "not measured yet") : D.fmt(net.loss, gentle ? 2 : 4);
+      lossOut.textContent = unmeasured ? (gentle ? "not checked yet" : "not measured yet")
+        : gentle ? D.fmt(mistake(net.loss), 2) : D.fmt(net.loss, 4);
       lossOut.setAttribute("data-value", unmeasured ? "" : String(net.loss));
 
       var weights = stage === 3 ? d.weights_after : net.weights;
@@ -227,7 +233,7 @@
       renderPanel();
 
       var history = unmeasured ? [] : net.loss_history.slice(0, net.round + 1);
-      var pts = history.map(function (v, k) { return [k + 1, v]; });
+      var pts = history.map(function (v, k) { return [k + 1, gentle ? mistake(v) : v]; });
       var lossWord = gentle ? "mistake" : "loss";
       D.lineChart(D.q(root, "loss-chart"), [{ name: lossWord, points: pts, cls: "s0", markers: pts.length < 40 }], {
         xLabel: "round", yLabel: lossWord, xIntegers: true, legend: false,
@@ -235,8 +241,9 @@
       });
       var last = history[history.length - 1];
       D.q(root, "loss-text").textContent = !pts.length ? (gentle ? "Not checked yet." : "No loss measured yet.")
-        : gentle ? (pts.length > 1 ? "The mistake went from " + D.fmt(history[0], 2) + " to " + D.fmt(last, 2) + "." :
-                    "The mistake at the start: " + D.fmt(last, 2) + ".")
+        : gentle ? (pts.length > 1 ? "The mistake went from " + D.fmt(mistake(history[0]), 2) + " to " +
+                                     D.fmt(mistake(last), 2) + "." :
+                    "The mistake at the start: " + D.fmt(mistake(last), 2) + ".")
         : pts.length > 1
           ? "Loss fell from " + D.fmt(history[0], 4) + " to " + D.fmt(last, 4) + " over " +
             (pts.length - 1) + " update" + (pts.length > 2 ? "s" : "") + "."
