@@ -13,23 +13,19 @@
   var KID_SHORT = { slow: "not at the bottom yet", converged: "at the bottom", almost: "almost at the bottom",
                     diverged: "higher and higher" };
 
-  // What a child is told about a walker: the engine's verdict, unless its height already shows as 0 (below 0.05, the
+  // What a child is told about a walker: the engine's verdict, unless its height already shows as (nearly) 0 (the
   // engine's "at the bottom" needs a thousandth of the start): "not at the bottom" next to "0 high" reads as a lie.
   function kidOutcome(run) {
-    return run.outcome === "slow" && height(run.final_loss) === "0 high" ? "almost" : run.outcome;
+    return run.outcome === "slow" && /^(nearly )?0 high$/.test(height(run.final_loss) || "") ? "almost" : run.outcome;
   }
   var TOO_HIGH = 1000;
 
-  // A whole number or one decimal, never e-notation: how numbers are shown to 5-8 year olds.
-  function simple(x) {
-    var s = (Math.round(x * 10) / 10).toFixed(1).replace(/\.0$/, "");
-    return s === "-0" ? "0" : s;
-  }
-
-  // Heights from 10 up are told as whole numbers: "20 high", not "19.8 high".
+  // Heights are told in whole numbers ("20 high", "4 high"): decimals are hard to read at 5-8. A height that rounds
+  // to 0 but is not there yet is "nearly 0 high".
   function height(loss) {
     if (loss === null || loss >= TOO_HIGH) { return null; }
-    return (loss >= 10 ? String(Math.round(loss)) : simple(loss)) + " high";
+    var whole = Math.round(loss);
+    return (whole === 0 && loss > 0 ? "nearly 0" : String(whole)) + " high";
   }
 
   D.register("lr-explorer", function (root) {
