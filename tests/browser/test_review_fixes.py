@@ -69,3 +69,19 @@ def test_a_young_walker_shown_at_height_0_is_not_said_to_be_far_from_the_bottom(
             text = card.inner_text()
             assert not ("Not at the bottom" in text and re.search(r"steps: (nearly )?0 high", text)), text
             assert not re.search(r"\d\.\d", text), text  # whole numbers only, for 5-8
+
+
+def test_the_bias_lab_speaks_to_5_to_8_year_olds_in_words_and_counts(open_page):
+    page = open_page("/demos/bias-lab?track=ages-5-8", "phone")
+    results = page.locator('[data-part="results"] .bias-result')
+    expect(results).to_have_count(3)
+    text = page.locator("main").inner_text()
+    for grown_up in ("%", "per class", "lighting shift", "network", "Trained on"):
+        assert grown_up not in text, grown_up
+    assert not re.search(r"\d\.\d", text)
+    expect(results.first.locator("h3")).to_have_text("Robot 1 saw a few photos")
+    for bar in page.locator(".group-bar").all():  # the words say what the bar's number is
+        right, total = map(int, re.search(r"(\d+) of (\d+) right", bar.inner_text()).groups())
+        assert abs(right / total - float(bar.get_attribute("data-value"))) < 1e-9
+    older = open_page("/demos/bias-lab?track=ages-13-plus", "phone")
+    expect(older.locator('[data-part="results"] .bias-result h3').first).to_contain_text("Trained on 5 per class")
