@@ -85,3 +85,17 @@ def test_the_bias_lab_speaks_to_5_to_8_year_olds_in_words_and_counts(open_page):
         assert abs(right / total - float(bar.get_attribute("data-value"))) < 1e-9
     older = open_page("/demos/bias-lab?track=ages-13-plus", "phone")
     expect(older.locator('[data-part="results"] .bias-result h3').first).to_contain_text("Trained on 5 per class")
+
+
+def test_the_tiny_helpers_playground_has_no_grown_up_words_for_5_to_8(open_page):
+    page = open_page("/demos/playground?track=ages-5-8", "phone")
+    expect(page.locator('[data-part="summary"]')).to_contain_text("The answer:")
+    text = page.locator("main").inner_text() + " ".join(
+        page.locator('[data-part="diagram"] text').evaluate_all("els => els.map(e => e.textContent)"))
+    for grown_up in ("ReLU", "sigmoid", "hidden", "x1", "Input", "z =", "neuron", "Output"):
+        assert grown_up not in text, grown_up
+    page.get_by_label("First number").fill("0.9")
+    expect(page.locator('[data-part="summary"]')).not_to_have_attribute("data-value", "")
+    older = open_page("/demos/playground?track=ages-13-plus", "phone")
+    expect(older.locator('[data-part="worked"] li').first).to_be_visible()
+    assert "sigmoid" in older.locator('[data-part="diagram"]').inner_html()

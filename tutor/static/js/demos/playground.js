@@ -8,8 +8,9 @@
 
   D.register("playground", function (root) {
     var url = root.getAttribute("data-api");
+    var gentle = root.getAttribute("data-gentle") === "true";
     var x1 = root.querySelector('[data-input="x1"]'), x2 = root.querySelector('[data-input="x2"]');
-    [x1, x2].forEach(function (s) { D.bindSlider(s, function (v) { return D.fmt(parseFloat(v), 2); }); });
+    [x1, x2].forEach(function (s) { D.bindSlider(s, function (v) { return D.fmt(parseFloat(v), gentle ? 1 : 2); }); });
     var seed = 0, chosen = "output", last = null;
     var names = ["hidden-1", "hidden-2", "hidden-3"];
 
@@ -24,16 +25,25 @@
     function render(r) {
       last = r;
       D.showError(root, null);
-      var label = function (layer, j) {
-        return layer === 0 ? "x" + (j + 1) : layer === 1 ? "hidden " + (j + 1) + " (ReLU)" : "output (sigmoid)";
-      };
+      var label = gentle
+        ? function (layer) { return layer === 0 ? "in" : layer === 1 ? "helper" : "answer"; }
+        : function (layer, j) {
+          return layer === 0 ? "x" + (j + 1) : layer === 1 ? "hidden " + (j + 1) + " (ReLU)" : "output (sigmoid)";
+        };
       var hl = chosen === "output" ? { layer: 2, j: 0 } : { layer: 1, j: names.indexOf(chosen) };
       D.networkDiagram(D.q(root, "diagram"), r.nodes, r.edges, {
-        labels: label, highlight: hl, edgeLabels: true,
-        title: "The 2-3-1 network with the value of every neuron",
-        onNode: function (layer, j) { choose(layer === 2 ? "output" : names[j]); }
+        labels: label, highlight: gentle ? null : hl, edgeLabels: !gentle,
+        title: gentle ? "The tiny helpers and what each one passes on" : "The 2-3-1 network with the value of every neuron",
+        onNode: gentle ? null : function (layer, j) { choose(layer === 2 ? "output" : names[j]); }
       });
       var pos = r.edges.filter(function (e) { return e.weight > 0; }).length;
+      if (gentle) {
+        D.q(root, "diagram-text").textContent = "Two numbers go in. Each helper adds up what it gets and passes it on. " +
+          pos + " lines push up and " + (r.edges.length - pos) + " push down. The answer is " + D.fmt(r.output, 1) + ".";
+        D.q(root, "summary").textContent = "The answer: " + D.fmt(r.output, 1);
+        D.q(root, "summary").setAttribute("data-value", String(r.output));
+        return;
+      }
       D.q(root, "diagram-text").textContent = "Inputs " + D.fmt(r.inputs[0], 2) + " and " + D.fmt(r.inputs[1], 2) +
         " give hidden values " + r.nodes[1].map(function (v) { return D.fmt(v, 2); }).join(", ") +
         " and output " + D.fmt(r.output, 3) + ". " + pos + " of the " + r.edges.length +
