@@ -106,7 +106,7 @@ def test_young_neuron_lab_knobs_by_keyboard_give_the_engines_answer(open_page, a
     tab_to(page, '[data-input="w2"]')
     for _ in range(6):
         page.keyboard.press("ArrowLeft")                               # round's knob 1 -> -3 (the slider stops there)
-    expect(page.locator('[data-input="w2"]')).to_have_attribute("aria-valuetext", "−3")
+    expect(page.locator('[data-input="w2"]')).to_have_attribute("aria-valuetext", "takes away 3")
     expected = service.neuron([1.0, 1.0], [2.0, -3.0], 0.0, "relu")
     expect_value(page, "z", expected["z"])
     expect(part(page, "z")).to_have_text("below zero")

@@ -99,3 +99,14 @@ def test_the_tiny_helpers_playground_has_no_grown_up_words_for_5_to_8(open_page)
     older = open_page("/demos/playground?track=ages-13-plus", "phone")
     expect(older.locator('[data-part="worked"] li').first).to_be_visible()
     assert "sigmoid" in older.locator('[data-part="diagram"]').inner_html()
+
+
+def test_the_helpers_knobs_say_adds_or_takes_away_not_minus_numbers(open_page):
+    page = open_page("/demos/neuron-lab?track=ages-5-8", "phone")
+    knob = page.get_by_label("🔴 Knob for red")
+    knob.focus()
+    page.keyboard.press("Home")  # the knob's lowest setting
+    expect(knob).to_have_attribute("aria-valuetext", re.compile(r"^takes away \d$"))
+    assert "−" not in page.locator("main").inner_text() and "-3" not in page.locator("main").inner_text()
+    page.keyboard.press("End")
+    expect(knob).to_have_attribute("aria-valuetext", re.compile(r"^adds \d$"))

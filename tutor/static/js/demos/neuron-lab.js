@@ -11,6 +11,11 @@
     return s === "-0" ? "0" : s.replace("-", "−");
   }
 
+  // A 5-8 knob's setting in words, as the sentences below it say it: "adds 2", "takes away 3", "nothing".
+  function knob(v) {
+    return v > 0 ? "adds " + simple(v) : v < 0 ? "takes away " + simple(-v) : "nothing";
+  }
+
   D.register("neuron-lab", function (root) {
     var url = root.getAttribute("data-api");
     var gentle = root.getAttribute("data-gentle") === "true";
@@ -18,7 +23,7 @@
     root.querySelectorAll('input[data-input]:not([type="radio"])').forEach(function (input) {
       sliders[input.getAttribute("data-input")] = input;
       if (input.type === "range") {
-        D.bindSlider(input, function (v) { return gentle ? simple(parseFloat(v)) : D.fmt(parseFloat(v), 1); });
+        D.bindSlider(input, function (v) { return gentle ? knob(parseFloat(v)) : D.fmt(parseFloat(v), 1); });
       }
     });
     var radios = root.querySelectorAll('input[type="radio"][data-input="activation"]');
