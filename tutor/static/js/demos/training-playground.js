@@ -106,15 +106,21 @@
         : "It had " + rounds(state.epoch) + ". Now it is " + (lower ? "less" : "more") +
           " wrong than at the start. Lower is better!";
       if (state.data) {
-        D.boundaryChart(D.q(root, "boundary"), r.grid, [
-          { x: state.data.train.x, y: state.data.train.y },
-          { x: state.data.test.x, y: state.data.test.y, hollow: true, r: 2.6 }
-        ], { title: "The dots, and the colour the computer paints each place", box: r.grid || state.box });
-        if (r.grid) { state.box = { x: r.grid.x, y: r.grid.y }; }
+        drawBoundary(r, "The dots, and the colour the computer paints each place");
         D.q(root, "boundary-text").textContent = "Each colour shows what the computer thinks goes there. " +
           "Filled dots are for practice. There are " + state.data.train.x.length + ". Empty dots are new. " +
           "It never saw them. There are " + state.data.test.x.length + ".";
       }
+    }
+
+    // The picture of what the network thinks, with the practice (filled) and new (hollow) dots; the last grid's box
+    // is kept so the picture does not jump while a chunk without a grid is drawn.
+    function drawBoundary(r, title) {
+      D.boundaryChart(D.q(root, "boundary"), r.grid, [
+        { x: state.data.train.x, y: state.data.train.y },
+        { x: state.data.test.x, y: state.data.test.y, hollow: true, r: 2.6 }
+      ], { title: title, box: r.grid || state.box });
+      if (r.grid) { state.box = { x: r.grid.x, y: r.grid.y }; }
     }
 
     function draw() {
@@ -150,11 +156,7 @@
       D.q(root, "acc-text").textContent = "Test accuracy went from " + D.pct(h.test_accuracy[first]) + " to " +
         D.pct(h.test_accuracy[n]) + " (guessing by chance gets " + D.pct(r.chance) + ").";
       if (state.data) {
-        D.boundaryChart(D.q(root, "boundary"), r.grid, [
-          { x: state.data.train.x, y: state.data.train.y },
-          { x: state.data.test.x, y: state.data.test.y, hollow: true, r: 2.6 }
-        ], { title: "What the network predicts across the plane, with the points", box: r.grid || state.box });
-        if (r.grid) { state.box = { x: r.grid.x, y: r.grid.y }; }
+        drawBoundary(r, "What the network predicts across the plane, with the points");
       }
       if (!state.data) { return; }
       D.q(root, "boundary-text").textContent = "Shading: the class the network predicts at each place (stronger = surer). " +
