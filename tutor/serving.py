@@ -15,16 +15,25 @@ headers, the whole WSGI environ, a strftime of the time) and copies them once mo
 names a handful. That was several percent of a small request's CPU under load. AccessLog works out only the atoms
 its format asks for, the same way and with the same quoting; an atom it has no quick way to compute (a header or
 environ atom, `{...}i`) falls back to gunicorn's full table, so every format still logs exactly what gunicorn logs.
+
+gunicorn's Response writes the status line and headers with one send() and the body with another. On a kept-alive
+connection each send is a TCP segment of its own: the client is woken for the headers, reads them, and sleeps again
+until the body comes, and both sides pay for the extra system calls. OneWriteResponse holds the headers back and
+sends them with the body's first bytes in one send() (or alone, when there is no body, at the end of the response).
 """
 from __future__ import annotations
 
 import os
+import sys
 import traceback
 from collections.abc import Callable
 from concurrent import futures
+from datetime import datetime
 from typing import Any
 
+from gunicorn import util
 from gunicorn.glogging import Logger, SafeAtoms
+from gunicorn.http import wsgi
 from gunicorn.workers import gthread
 
 
@@ -87,19 +96,120 @@ class AccessLog(Logger):
             self.error(traceback.format_exc())
 
 
+class OneWriteResponse(wsgi.Response):
+    """gunicorn's Response, with the status line and headers sent together with the body's first bytes."""
+
+    def __init__(self, req, sock, cfg) -> None:
+        super().__init__(req, sock, cfg)
+        self._head: bytes | None = None  # headers made but not yet on the wire
+        self._hold_head = True
+
+    def send_headers(self) -> None:
+        if self.headers_sent or not self._hold_head:
+            super().send_headers()
+            return
+        real_sock, self.sock = self.sock, _Keep()
+        try:
+            super().send_headers()  # builds the head exactly as gunicorn does, into _Keep
+        finally:
+            self.sock, self._head = real_sock, self.sock.data
+
+    def _send_head(self) -> None:
+        if self._head is not None:
+            head, self._head = self._head, None
+            util.write(self.sock, head)
+
+    def _emit_body(self, data: bytes) -> None:
+        if self._head is None:
+            super()._emit_body(data)
+            return
+        head, self._head = self._head, None
+        if self.chunked:
+            data = b"%X\r\n%s\r\n" % (len(data), data)  # util.write_chunk's framing
+        util.write(self.sock, head + data)
+
+    def sendfile(self, respiter) -> bool:
+        # os.sendfile writes the body straight from the file: the head must be on the wire first.
+        self._send_head()
+        self._hold_head = False
+        return super().sendfile(respiter)
+
+    def close(self) -> None:
+        if not self.headers_sent:
+            self.send_headers()
+        self._send_head()  # a response without a body (204, 304, HEAD, an empty one)
+        super().close()
+
+
+class _Keep:
+    """Stands in for the socket while OneWriteResponse builds its head: keeps what would have been sent."""
+
+    data = b""
+
+    def sendall(self, data: bytes) -> None:
+        self.data += data
+
+
 REQUESTS_PER_CONNECTION = 100
 
 
 class InlineWorker(gthread.ThreadWorker):
     def handle_request(self, req, conn):
-        # Every kept-alive connection stays with the worker that accepted it. Clients that connect at the same
-        # moment can all land on one worker (the load bench saw 16 of 16 on one, and the other idle), so after
-        # REQUESTS_PER_CONNECTION requests a response says "Connection: close" (as nginx's keepalive_requests does)
-        # and the client's next connection goes to whichever worker is free to accept it.
+        """gthread's handle_request (gunicorn 27), with OneWriteResponse for its responses.
+
+        Every kept-alive connection stays with the worker that accepted it. Clients that connect at the same moment
+        can all land on one worker (the load bench saw 16 of 16 on one, and the other idle), so after
+        REQUESTS_PER_CONNECTION requests a response says "Connection: close" (as nginx's keepalive_requests does)
+        and the client's next connection goes to whichever worker is free to accept it."""
         conn.requests_served = getattr(conn, "requests_served", 0) + 1
         if conn.requests_served >= REQUESTS_PER_CONNECTION:
             req.must_close = True
-        return super().handle_request(req, conn)
+        environ: dict = {}
+        resp = None
+        try:
+            self.cfg.pre_request(self, req)
+            request_start = datetime.now()
+            resp, environ = wsgi.create(req, conn.sock, conn.client, conn.server, self.cfg,
+                                        response_class=OneWriteResponse)
+            environ["wsgi.multithread"] = True
+            self.nr += 1
+            if self.nr >= self.max_requests:
+                if self.alive:
+                    self.log.info("Autorestarting worker after current request.")
+                    self.alive = False
+                resp.force_close()
+            if not self.alive or not self.cfg.keepalive or len(self.keepalived_conns) >= self.max_keepalived:
+                resp.force_close()
+            respiter = self.wsgi(environ, resp.start_response)
+            try:
+                if isinstance(respiter, environ["wsgi.file_wrapper"]):
+                    resp.write_file(respiter)
+                else:
+                    for item in respiter:
+                        resp.write(item)
+                resp.close()
+            finally:
+                self.log.access(resp, req, environ, datetime.now() - request_start)
+                if hasattr(respiter, "close"):
+                    respiter.close()
+            if resp.should_close():
+                self.log.debug("Closing connection.")
+                return False
+        except OSError:
+            util.reraise(*sys.exc_info())  # to the next level, as gthread does
+        except (Exception, SystemExit):
+            if resp and resp.headers_sent:
+                # A response already begun cannot become a 500 on the same socket (gthread's rule).
+                self.log.exception("Error handling request")
+                util.close_graceful(conn.sock)
+                raise StopIteration() from None
+            raise
+        finally:
+            try:
+                self.cfg.post_request(self, req, environ, resp)
+            except Exception:  # noqa: BLE001 - as gthread's own
+                self.log.exception("Exception in post_request hook")
+        return True
 
     def enqueue_req(self, conn) -> None:
         done: futures.Future = futures.Future()

@@ -108,3 +108,90 @@ def test_a_connection_is_closed_after_its_hundredth_request_so_clients_spread_ov
             assert status == 200
             assert headers["connection"].lower() == ("close" if n == REQUESTS_PER_CONNECTION else "keep-alive")
         assert sock.recv(1) == b""  # the server closed it, after answering
+
+
+# ---- OneWriteResponse: the same bytes as gunicorn's Response, the head going out with the body's first bytes --------
+
+class RecordingSocket:
+    def __init__(self) -> None:
+        self.sends: list[bytes] = []
+
+    def sendall(self, data: bytes) -> None:
+        self.sends.append(bytes(data))
+
+
+def respond(response_class, method: str, status: str, headers: list, chunks: list[bytes], monkeypatch):
+    from types import SimpleNamespace
+
+    from gunicorn import util
+    from gunicorn.config import Config
+
+    monkeypatch.setattr(util, "http_date", lambda *_: "Sun, 29 Nov 2026 12:00:00 GMT")
+    req = SimpleNamespace(version=(1, 1), method=method, should_close=lambda: False)
+    sock = RecordingSocket()
+    resp = response_class(req, sock, Config())
+    resp.start_response(status, headers)
+    for chunk in chunks:
+        resp.write(chunk)
+    resp.close()
+    return sock.sends
+
+
+@pytest.mark.parametrize(("method", "status", "headers", "chunks"), [
+    ("GET", "200 OK", [("Content-Type", "text/html"), ("Content-Length", "5")], [b"hello"]),
+    ("POST", "200 OK", [("Content-Type", "application/json")], [b'{"a":', b"", b"1}"]),  # chunked
+    ("GET", "204 No Content", [], []),
+    ("HEAD", "200 OK", [("Content-Length", "5")], [b"hello"]),
+    ("GET", "200 OK", [("Content-Length", "0")], [b""]),
+    ("GET", "200 OK", [("Content-Length", "3")], [b"he", b"llo"]),  # more than promised: cut, as gunicorn cuts
+])
+def test_one_write_response_sends_gunicorns_bytes_with_the_head_in_the_first_send(method, status, headers, chunks,
+                                                                                   monkeypatch):
+    from gunicorn.http.wsgi import Response
+
+    from tutor.serving import OneWriteResponse
+
+    theirs = respond(Response, method, status, headers, chunks, monkeypatch)
+    ours = respond(OneWriteResponse, method, status, headers, chunks, monkeypatch)
+    assert b"".join(ours) == b"".join(theirs)
+    head = theirs[0]
+    assert head.endswith(b"\r\n\r\n") and ours[0].startswith(head)
+    assert len(ours) == max(1, len(theirs) - 1)  # gunicorn's separate head write is gone, nothing else changes
+
+
+def test_one_write_response_puts_the_head_on_the_wire_before_a_sendfile_body(tmp_path):
+    from types import SimpleNamespace
+
+    from gunicorn.config import Config
+    from gunicorn.http.wsgi import FileWrapper
+
+    from tutor.serving import OneWriteResponse
+
+    page = tmp_path / "page.css"
+    page.write_bytes(b"body { color: teal }" * 500)
+    server, client = socket.socketpair()
+    with server, client:
+        req = SimpleNamespace(version=(1, 1), method="GET", should_close=lambda: False)
+        resp = OneWriteResponse(req, server, Config())
+        resp.start_response("200 OK", [("Content-Length", str(page.stat().st_size))])
+        with open(page, "rb") as f:
+            resp.write_file(FileWrapper(f))
+        resp.close()
+        server.shutdown(socket.SHUT_WR)
+        data = b""
+        while chunk := client.recv(65536):
+            data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 200 OK") and body == page.read_bytes()
+
+
+def test_a_kept_alive_response_arrives_whole_in_one_read(server):
+    """On loopback, one send is one read for the client: headers and body together."""
+    with connect(server) as sock:
+        for n in range(3):
+            sock.sendall(f"GET /page/{n} HTTP/1.1\r\nHost: t\r\n\r\n".encode())
+            data = sock.recv(65536)
+            head, _, body = data.partition(b"\r\n\r\n")
+            length = int(next(line.split(b":")[1] for line in head.split(b"\r\n")
+                              if line.lower().startswith(b"content-length")))
+            assert len(body) == length and json.loads(body)["path"] == f"/page/{n}"
