@@ -4,7 +4,8 @@ from __future__ import annotations
 import hmac
 import secrets
 from collections.abc import Callable
-from functools import partial, wraps
+from functools import lru_cache, partial, wraps
+from hashlib import sha512
 from typing import Any
 
 from argon2 import PasswordHasher
@@ -13,10 +14,35 @@ from flask import Flask, current_app, g, request, session
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
+from flask_login.utils import _get_remote_addr
 from flask_wtf.csrf import CSRFProtect, generate_csrf
 
 from .cache import MemoryCache
 from .sessions import VerifiedCookieSessions
+
+
+IDENTIFIER_CACHE_MAX_HEADER = 512
+
+
+def session_identifier() -> str:
+    """Flask-Login's session-protection identifier (flask_login.utils._create_identifier, the same value): a sha512
+    of the client's address and User-Agent. Every signed-in request computes it to compare with the one kept in the
+    session; the digest is kept per (address, agent) pair, as a class sends the same pair all day. Unusually long
+    headers are hashed every time, so the cache's memory stays bounded by its size."""
+    user_agent = request.headers.get("User-Agent")
+    address = _get_remote_addr()
+    if (user_agent is not None and len(user_agent) > IDENTIFIER_CACHE_MAX_HEADER) or (
+            address is not None and len(address) > IDENTIFIER_CACHE_MAX_HEADER):
+        return _identifier(address, user_agent)
+    return _cached_identifier(address, user_agent)
+
+
+def _identifier(address: bytes | None, user_agent: str | None) -> str:
+    agent = user_agent.encode("utf-8") if user_agent is not None else None
+    return sha512(f"{address}|{agent}".encode("utf8")).hexdigest()
+
+
+_cached_identifier = lru_cache(maxsize=4096)(_identifier)
 
 
 class CachedCSRF(CSRFProtect):
@@ -282,6 +308,7 @@ def init_app(app: Flask) -> None:
     app.session_interface = VerifiedCookieSessions()
     login_manager.init_app(app)
     login_manager.session_protection = "strong"
+    login_manager._session_identifier_generator = session_identifier  # no public setter; flask_login's own value
     login_manager.login_view = "auth.sign_in"
     login_manager.login_message = "Please sign in to see that page."
     app.before_request(refuse_nul_characters)

@@ -69,3 +69,36 @@ def test_no_secret_is_stored_in_clear(sapp):
     text = repr(rows)
     assert PASSWORD not in text and "918273" not in text
     assert account.password_hash.startswith("$argon2id$") and child.pin_hash.startswith("$argon2id$")
+
+
+# ---- session protection ("strong"): the session is bound to the address and browser it was made from ----------------
+
+def test_the_session_identifier_is_flask_logins_own(sapp):
+    from flask_login.utils import _create_identifier
+
+    from tutor.security import IDENTIFIER_CACHE_MAX_HEADER, session_identifier
+
+    cases = [({}, "127.0.0.1"), ({"User-Agent": "Mozilla/5.0 (X11)"}, "10.0.0.7"),
+             ({"User-Agent": "écran ☃", "X-Forwarded-For": "203.0.113.9, 10.0.0.1"}, "10.0.0.1"),
+             ({"User-Agent": "a" * (IDENTIFIER_CACHE_MAX_HEADER + 1)}, "::1"),
+             ({"X-Forwarded-For": "b" * (IDENTIFIER_CACHE_MAX_HEADER + 1)}, "::1")]
+    for headers, address in cases * 2:  # the second time from the cache
+        with sapp.test_request_context("/", headers=headers, environ_base={"REMOTE_ADDR": address}):
+            assert session_identifier() == _create_identifier(), headers
+    with sapp.test_request_context("/", headers={"User-Agent": "one"}):
+        first = session_identifier()
+    with sapp.test_request_context("/", headers={"User-Agent": "two"}):
+        assert session_identifier() != first
+
+
+def test_a_session_taken_to_another_browser_is_signed_out(sapp):
+    client = sapp.test_client()
+    client.environ_base["HTTP_USER_AGENT"] = "browser-a"
+    sign_up(client, "kim@example.org")
+    assert client.get("/api/session").get_json()["user"] is not None
+    assert client.get("/api/session").get_json()["user"] is not None  # the identifier from the cache this time
+    thief = sapp.test_client()
+    thief.environ_base["HTTP_USER_AGENT"] = "browser-b"
+    thief.set_cookie("session", client.get_cookie("session").value)
+    assert thief.get("/api/session").get_json()["user"] is None
+    assert client.get("/api/session").get_json()["user"] is not None
