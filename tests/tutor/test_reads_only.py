@@ -8,6 +8,7 @@ import pytest
 from psycopg.pq import TransactionStatus
 from sqlalchemy import event, func, select
 
+from tutor import identity
 from tutor.db import WriteInReadOnlyView, get_db, reads_only
 from tutor.models import ChatTopic
 
@@ -19,17 +20,28 @@ def pg_app(app):
     return app
 
 
-def transaction_states(app) -> list[tuple[str, TransactionStatus, bool]]:
+def transaction_states(app, monkeypatch) -> list[tuple[str, TransactionStatus, bool]]:
     """(first word of each statement, the connection's transaction status right after it, autocommit) for every
-    statement run through either session maker of the app."""
+    statement run through either session maker of the app, and for the signed-in person's row, which
+    tutor.identity reads with the driver's cursor (no SQLAlchemy event sees that one)."""
     seen = []
 
-    def after(conn, _cursor, statement, _params, _context, _many):
+    def state(conn):
         dbapi = conn.connection.dbapi_connection
-        seen.append((statement.split()[0].upper(), dbapi.info.transaction_status, dbapi.autocommit))
+        return dbapi.info.transaction_status, dbapi.autocommit
+
+    def after(conn, _cursor, statement, _params, _context, _many):
+        seen.append((statement.split()[0].upper(), *state(conn)))
+
+    def person_row(conn, model, person_id):
+        row = real_person_row(conn, model, person_id)
+        seen.append(("SELECT", *state(conn)))
+        return row
 
     for name in ("db_sessionmaker", "db_read_sessionmaker"):
         event.listen(app.extensions[name].kw["bind"], "after_cursor_execute", after)
+    real_person_row = identity._person_row
+    monkeypatch.setattr(identity, "_person_row", person_row)
     return seen
 
 
@@ -40,9 +52,9 @@ def signed_in_learner(client) -> None:
     assert reply.status_code == 200 and reply.get_json()["stored"] is True
 
 
-def test_a_lesson_page_reads_outside_any_transaction_and_other_requests_keep_theirs(pg_app, client):
+def test_a_lesson_page_reads_outside_any_transaction_and_other_requests_keep_theirs(pg_app, client, monkeypatch):
     signed_in_learner(client)
-    seen = transaction_states(pg_app)
+    seen = transaction_states(pg_app, monkeypatch)
 
     page = client.get("/learn/neuron?track=ages-5-8")
 
@@ -92,10 +104,10 @@ def test_the_read_pages_are_marked(app):
 
 
 @pytest.mark.parametrize("endpoint", sorted(READ_PAGES))
-def test_each_read_page_serves_a_learner_outside_any_transaction(pg_app, client, endpoint):
+def test_each_read_page_serves_a_learner_outside_any_transaction(pg_app, client, endpoint, monkeypatch):
     """With a signed-in learner, so the page reads their progress too."""
     signed_in_learner(client)
-    seen = transaction_states(pg_app)
+    seen = transaction_states(pg_app, monkeypatch)
     assert client.get(READ_PAGES[endpoint]).status_code == 200
     assert seen and all(word == "SELECT" and status == TransactionStatus.IDLE and autocommit
                         for word, status, autocommit in seen), seen

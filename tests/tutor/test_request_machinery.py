@@ -229,6 +229,56 @@ def test_the_signed_in_learner_is_a_session_row_whose_changes_are_saved(app, db)
     assert db.get(Learner, guest_id).track == "ages-5-8"  # the change to the loaded row was written
 
 
+def test_the_signed_in_persons_row_is_read_as_sqlalchemy_reads_it(app, db):
+    """The driver-cursor read (tutor.identity._person_row) gives the values Core's SELECT gives, types included
+    (SQLite's booleans and datetimes come back as bool and datetime), for learners and accounts."""
+    from tests.tutor.test_accounts import sign_up
+    from tutor.db import get_db
+    from tutor.identity import _USER_ROWS, _person_row
+    from tutor.models import Account, Learner
+
+    add_guest_route(app)
+    client = app.test_client()
+    guest_id = client.get("/_test/guest").get_json()["id"]
+    sign_up(app.test_client(), "row@example.org")
+    account_id = db.query(Account.id).filter_by(email="row@example.org").scalar()
+    with app.test_request_context("/"):
+        connection = get_db().connection()
+        for model, person_id in ((Learner, guest_id), (Account, account_id)):
+            ours = _person_row(connection, model, person_id)
+            theirs = dict(connection.execute(_USER_ROWS[model], {"id": person_id}).first()._mapping)
+            assert ours == theirs and [type(v) for v in ours.values()] == [type(v) for v in theirs.values()]
+        assert isinstance(_person_row(connection, Learner, guest_id)["is_guest"], bool)
+        assert _person_row(connection, Learner, 999_999) is None
+
+
+def test_a_dead_connection_under_the_person_read_is_dropped_from_the_pool(app, database_url):
+    """The driver's own cursor skips Core's error handling, so a driver error goes back through Core: a connection
+    the database server dropped raises SQLAlchemy's error with the connection invalidated, and the next request
+    gets a fresh one instead of the dead one again."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("a server-side disconnect needs PostgreSQL")
+    import psycopg
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+
+    from tests.conftest import PG_ADMIN
+    from tutor.db import get_db
+    from tutor.identity import load_user
+
+    add_guest_route(app)
+    guest_id = app.test_client().get("/_test/guest").get_json()["id"]
+    with app.test_request_context("/"):
+        pid = get_db().connection().execute(text("SELECT pg_backend_pid()")).scalar_one()
+        with psycopg.connect(**PG_ADMIN, autocommit=True) as admin:
+            admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
+        with pytest.raises(DBAPIError) as raised:
+            load_user(f"learner:{guest_id}")
+        assert raised.value.connection_invalidated
+    with app.test_request_context("/"):
+        assert load_user(f"learner:{guest_id}").id == guest_id
+
+
 def test_a_session_of_someone_deleted_is_nobodys(app, db):
     from tutor.models import Learner
 
