@@ -1,16 +1,16 @@
 """Who is asking: a parent or teacher account, a learner (child or guest), or nobody yet."""
 from __future__ import annotations
 
-from functools import lru_cache, wraps
+from functools import wraps
 from typing import Any
 
 from flask import Flask, abort, redirect, request, session, url_for
 from flask_login import current_user
-from sqlalchemy import Connection, Dialect, bindparam, select
+from sqlalchemy import Connection, bindparam, select
 from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.util import identity_key
 
-from .db import get_db
+from .db import driver_keys, driver_rows, get_db
 from .models import TRACK_IDS, Account, Learner
 from .security import login_manager, start_session_for
 
@@ -19,43 +19,18 @@ _USER_ROWS = {model: select(model.__table__).where(model.__table__.c.id == bindp
               for model in USER_MODELS.values()}
 
 
-@lru_cache(maxsize=64)
-def _row_reader(model: type, dialect: Dialect) -> tuple[str, bool, tuple[str, ...], tuple[Any, ...]]:
-    """_USER_ROWS[model] compiled for `dialect` once: its SQL, whether parameters are positional, the columns' names
-    and the result processors SQLAlchemy would apply to them (SQLite's booleans and datetimes, say)."""
-    compiled = _USER_ROWS[model].compile(dialect=dialect)
-    columns = tuple(model.__table__.columns)
-    processors = tuple(column.type.dialect_impl(dialect).result_processor(dialect, None) for column in columns)
-    return compiled.string, bool(compiled.positiontup), tuple(column.key for column in columns), processors
-
-
 def _person_row(connection: Connection, model: type, person_id: int) -> dict[str, Any] | None:
-    """The person's row as SQLAlchemy would return it, read with the driver's own cursor.
-
-    Core's execute costs several times this query (an execution context and a result object per request, for one
-    row by primary key): 40–90 µs more per signed-in request, in-process, on the load bench's machine. An error from the driver is left to Core: the
-    query runs again through it, which raises SQLAlchemy's wrapped error and invalidates a disconnected connection
-    in the pool, as every other query does."""
-    sql, positional, names, processors = _row_reader(model, connection.dialect)
-    try:
-        cursor = connection.connection.cursor()
-        try:
-            cursor.execute(sql, (person_id,) if positional else {"id": person_id})
-            row = cursor.fetchone()
-        finally:
-            cursor.close()
-    except connection.dialect.loaded_dbapi.Error:
-        row = connection.execute(_USER_ROWS[model], {"id": person_id}).first()
-    if row is None:
-        return None
-    return {name: value if process is None else process(value) for name, process, value in zip(names, processors, row)}
+    """The person's row as Core would return it, read with the driver's cursor (tutor.db.driver_rows)."""
+    statement = _USER_ROWS[model]
+    rows = driver_rows(connection, statement, {"id": person_id})
+    return dict(zip(driver_keys(connection, statement), rows[0])) if rows else None
 
 
 def load_user(user_id: str) -> Account | Learner | None:
     """The signed-in person of a session ("learner:12", "account:3"), as a row of this request's database session.
 
     Every request of a signed-in person starts here. The ORM's get costs several times its query, so the row is
-    read with a prebuilt SELECT (_person_row) and attached to the session as a persistent object, as if the ORM had
+    read with a prebuilt SELECT through the driver's cursor (_person_row) and attached to the session as a persistent object, as if the ORM had
     loaded it (make_transient_to_detached, then add: no attribute counts as changed; relationships load lazily; a
     change made later is written by the next flush)."""
     kind, _, raw = user_id.partition(":")

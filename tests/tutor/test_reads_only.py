@@ -9,7 +9,8 @@ from psycopg.pq import TransactionStatus
 from sqlalchemy import event, func, select
 
 from tutor import identity
-from tutor.db import WriteInReadOnlyView, get_db, reads_only
+from tutor.db import WriteInReadOnlyView, driver_rows, get_db, reads_only
+from tutor.services import lessons, mastery
 from tutor.models import ChatTopic
 
 
@@ -22,8 +23,8 @@ def pg_app(app):
 
 def transaction_states(app, monkeypatch) -> list[tuple[str, TransactionStatus, bool]]:
     """(first word of each statement, the connection's transaction status right after it, autocommit) for every
-    statement run through either session maker of the app, and for the signed-in person's row, which
-    tutor.identity reads with the driver's cursor (no SQLAlchemy event sees that one)."""
+    statement run through either session maker of the app, and for the reads made with the driver's cursor
+    (tutor.db.driver_rows: the signed-in person, a lesson's progress), which no SQLAlchemy event sees."""
     seen = []
 
     def state(conn):
@@ -33,15 +34,15 @@ def transaction_states(app, monkeypatch) -> list[tuple[str, TransactionStatus, b
     def after(conn, _cursor, statement, _params, _context, _many):
         seen.append((statement.split()[0].upper(), *state(conn)))
 
-    def person_row(conn, model, person_id):
-        row = real_person_row(conn, model, person_id)
+    def watched(conn, statement, params):
+        rows = driver_rows(conn, statement, params)
         seen.append(("SELECT", *state(conn)))
-        return row
+        return rows
 
     for name in ("db_sessionmaker", "db_read_sessionmaker"):
         event.listen(app.extensions[name].kw["bind"], "after_cursor_execute", after)
-    real_person_row = identity._person_row
-    monkeypatch.setattr(identity, "_person_row", person_row)
+    for module in (identity, lessons, mastery):
+        monkeypatch.setattr(module, "driver_rows", watched)
     return seen
 
 

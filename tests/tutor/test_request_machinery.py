@@ -229,27 +229,82 @@ def test_the_signed_in_learner_is_a_session_row_whose_changes_are_saved(app, db)
     assert db.get(Learner, guest_id).track == "ages-5-8"  # the change to the loaded row was written
 
 
-def test_the_signed_in_persons_row_is_read_as_sqlalchemy_reads_it(app, db):
-    """The driver-cursor read (tutor.identity._person_row) gives the values Core's SELECT gives, types included
-    (SQLite's booleans and datetimes come back as bool and datetime), for learners and accounts."""
+def test_driver_rows_give_what_core_gives(app, db):
+    """tutor.db.driver_rows reads the hottest SELECTs with the driver's cursor: the same rows as Core's execute,
+    types included (SQLite's booleans, datetimes and JSON come back as bool, datetime and dict), for the signed-in
+    person (learner and account), a lesson's progress and an answer's recent scores and review card."""
     from tests.tutor.test_accounts import sign_up
-    from tutor.db import get_db
-    from tutor.identity import _USER_ROWS, _person_row
+    from tutor.db import driver_keys, driver_rows, get_db
+    from tutor.identity import _USER_ROWS
     from tutor.models import Account, Learner
+    from tutor.services import mastery
+    from tutor.services.lessons import _PROGRESS_ROW
 
     add_guest_route(app)
     client = app.test_client()
     guest_id = client.get("/_test/guest").get_json()["id"]
+    api = Api(client)
+    assert api.post("/api/lessons/neuron/progress", {"track": "ages-9-12", "messages_seen": 2}).status_code == 200
+    with app.app_context():
+        from tutor.content_bank import bank
+        item = next(i for q in bank().quizzes("ages-9-12") for i in bank().quiz_items(q.id) if i.kind == "truefalse")
+    for n, value in enumerate((True, False)):
+        reply = api.post("/api/attempts", {"item_id": item.id, "answer": {"value": value}},
+                         headers={"Idempotency-Key": f"driver-rows-{n}"})
+        assert reply.status_code == 200, reply.text
+    concept = reply.get_json()["mastery"]["concept"]
     sign_up(app.test_client(), "row@example.org")
     account_id = db.query(Account.id).filter_by(email="row@example.org").scalar()
+    recent, card, _, _ = mastery.answer_statements()
+    cases = [(_USER_ROWS[Learner], {"id": guest_id}), (_USER_ROWS[Account], {"id": account_id}),
+             (_USER_ROWS[Learner], {"id": 999_999}),
+             (_PROGRESS_ROW, {"learner_id": guest_id, "concept": "neuron"}),
+             (recent, {"p_learner": guest_id, "p_concept": concept}),
+             (card, {"p_learner": guest_id, "p_concept": concept})]
     with app.test_request_context("/"):
         connection = get_db().connection()
-        for model, person_id in ((Learner, guest_id), (Account, account_id)):
-            ours = _person_row(connection, model, person_id)
-            theirs = dict(connection.execute(_USER_ROWS[model], {"id": person_id}).first()._mapping)
-            assert ours == theirs and [type(v) for v in ours.values()] == [type(v) for v in theirs.values()]
-        assert isinstance(_person_row(connection, Learner, guest_id)["is_guest"], bool)
-        assert _person_row(connection, Learner, 999_999) is None
+        for statement, params in cases:
+            ours = driver_rows(connection, statement, params)
+            theirs = [tuple(row) for row in connection.execute(statement, params).all()]
+            assert ours == theirs and [list(map(type, r)) for r in ours] == [list(map(type, r)) for r in theirs]
+            if None not in driver_keys(connection, statement):
+                assert driver_keys(connection, statement) == tuple(connection.execute(statement, params).keys())
+        rows = driver_rows(connection, recent, {"p_learner": guest_id, "p_concept": concept})
+        assert len(rows) == 2 and rows[0][1] is True and isinstance(rows[0][2], dict)  # score, has a card, the card
+        assert isinstance(driver_rows(connection, _USER_ROWS[Learner], {"id": guest_id})[0][7], bool)
+
+
+def test_driver_rows_refuse_a_parameter_core_would_convert(app):
+    from sqlalchemy import DateTime, bindparam, select
+
+    from tutor.db import driver_rows, get_db
+    from tutor.models import Attempt
+
+    since = select(Attempt.id).where(Attempt.created_at > bindparam("since", type_=DateTime(timezone=True)))
+    with app.test_request_context("/"):
+        connection = get_db().connection()
+        if connection.dialect.name == "sqlite":  # PostgreSQL's driver takes datetimes as they are
+            with pytest.raises(ValueError, match="since"):
+                driver_rows(connection, since, {"since": datetime.datetime.now(datetime.UTC)})
+
+
+def test_a_driver_error_goes_back_through_core(app, monkeypatch):
+    """SQLite: the statement runs again through Core, which gives the rows (here the driver's SQL was broken on
+    purpose); PostgreSQL: see the dead-connection test below."""
+    from tutor import db as tutor_db
+    from tutor.identity import _USER_ROWS
+    from tutor.models import Learner
+
+    add_guest_route(app)
+    guest_id = app.test_client().get("/_test/guest").get_json()["id"]
+    with app.test_request_context("/"):
+        connection = tutor_db.get_db().connection()
+        if connection.dialect.name != "sqlite":
+            pytest.skip("on PostgreSQL a failed statement ends the transaction: the disconnect test covers it")
+        good = tutor_db.driver_rows(connection, _USER_ROWS[Learner], {"id": guest_id})
+        compiled = tutor_db._driver_select(_USER_ROWS[Learner], connection.dialect)
+        monkeypatch.setattr(compiled, "sql", "SELECT * FROM no_such_table WHERE id = ?")
+        assert tutor_db.driver_rows(connection, _USER_ROWS[Learner], {"id": guest_id}) == good
 
 
 def test_a_dead_connection_under_the_person_read_is_dropped_from_the_pool(app, database_url):

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from content.schema import ShowDemo, ShowExample
 
 from ..content_bank import bank
-from ..db import writer_turn
+from ..db import driver_keys, driver_rows, writer_turn
 from ..errors import Conflict, Invalid, NotFound
 from ..models import Attempt, Learner, LessonProgress
 from . import examples, media
@@ -160,12 +160,13 @@ _PROGRESS_ROW = (select(_progress_columns.messages_seen, _progress_columns.compl
 def lesson_progress(db: Session, learner: Learner | None, concept_id: str) -> dict[str, Any] | None:
     """The learner's stored progress in one lesson (None for nobody, or nothing yet).
 
-    Every lesson page asks this, so it is one prebuilt Core SELECT on the session's connection: four columns need
-    no ORM object (the ORM's get costs several times the query)."""
+    Every lesson page asks this, so it is one prebuilt SELECT read through the driver's cursor (tutor.db.driver_rows):
+    four columns need no ORM object (the ORM's get costs several times the query, Core's execute a few times)."""
     if learner is None:
         return None
-    row = db.connection().execute(_PROGRESS_ROW, {"learner_id": learner.id, "concept": concept_id}).first()
-    return dict(row._mapping) if row is not None else None
+    connection = db.connection()
+    rows = driver_rows(connection, _PROGRESS_ROW, {"learner_id": learner.id, "concept": concept_id})
+    return dict(zip(driver_keys(connection, _PROGRESS_ROW), rows[0])) if rows else None
 
 
 def _progress_of(row: LessonProgress) -> dict[str, Any]:

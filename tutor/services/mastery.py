@@ -15,6 +15,7 @@ from fsrs import Card, Rating, Scheduler
 from sqlalchemy import Connection, bindparam, func, select
 from sqlalchemy.orm import Session
 
+from ..db import driver_rows
 from ..models import Attempt, Mastery
 
 LEVELS = ("not-started", "attempted", "familiar", "proficient", "mastered")
@@ -122,11 +123,11 @@ def record_answer(connection: Connection, learner_id: int, concept: str, score: 
     now = utc(now) or now_utc()
     recent_scores, current_card, _, _ = answer_statements()
     who = {"p_learner": learner_id, "p_concept": concept}
-    rows = connection.execute(recent_scores, who).all()
+    rows = driver_rows(connection, recent_scores, who)
     if rows:
         stored = rows[0][2:] if rows[0][1] else None
     else:
-        stored = connection.execute(current_card, who).first()
+        stored = next(iter(driver_rows(connection, current_card, who)), None)
     recent = [row[0] for row in reversed(rows)]
     recent.append(score)
     level, average, card, due = _reviewed(None if stored is None else stored[0], recent, score, now)
