@@ -20,7 +20,6 @@ from flask_wtf.csrf import CSRFProtect, generate_csrf
 from .cache import MemoryCache
 from .sessions import VerifiedCookieSessions
 
-
 IDENTIFIER_CACHE_MAX_HEADER = 512
 
 
@@ -39,7 +38,7 @@ def session_identifier() -> str:
 
 def _identifier(address: bytes | None, user_agent: str | None) -> str:
     agent = user_agent.encode("utf-8") if user_agent is not None else None
-    return sha512(f"{address}|{agent}".encode("utf8")).hexdigest()
+    return sha512(f"{address}|{agent}".encode()).hexdigest()
 
 
 _cached_identifier = lru_cache(maxsize=4096)(_identifier)

@@ -207,7 +207,7 @@ class InlineWorker(gthread.ThreadWorker):
         finally:
             try:
                 self.cfg.post_request(self, req, environ, resp)
-            except Exception:  # noqa: BLE001 - as gthread's own
+            except Exception:
                 self.log.exception("Exception in post_request hook")
         return True
 

@@ -10,8 +10,8 @@ from sqlalchemy import event, func, select
 
 from tutor import identity
 from tutor.db import WriteInReadOnlyView, driver_rows, get_db, reads_only
-from tutor.services import lessons, mastery
 from tutor.models import ChatTopic
+from tutor.services import lessons, mastery
 
 
 @pytest.fixture
