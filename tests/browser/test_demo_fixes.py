@@ -2,6 +2,7 @@
 is the server's and agrees with the others on screen; ages 5-8 read plain words."""
 from __future__ import annotations
 
+import math
 import re
 
 import pytest
@@ -40,6 +41,11 @@ def fmt(x: float, digits: int) -> str:
     return f"{x:.{digits}f}"
 
 
+def hundredths(x: float) -> str:
+    """As the pages show 5-8 year olds a number between 0 and 1: whole hundredths, rounded half up as JS rounds."""
+    return str(math.floor(x * 100 + 0.5))
+
+
 # ------------------------------------------------------------------------------------------------ loop stepper
 
 
@@ -48,22 +54,23 @@ def test_repeat_shows_the_updated_output_loss_and_weights(open_page, track):
     page = open_page(f"/demos/loop-stepper?track={track}")
     first, second = service.loop_round(0, 0), service.loop_round(0, 1)
     gentle = track == "ages-5-8"
-    digits = 2 if gentle else 4
-    # 5-8 are shown the mistake as the distance from the right answer (the bars' gap), the others the loss
-    shown = (lambda r: abs(r["output"] - r["target"])) if gentle else (lambda r: r["loss"])
+    # 5-8 are shown the mistake as the distance from the right answer (the bars' gap) in whole hundredths, the others
+    # the loss
+    shown = (lambda r: hundredths(abs(r["output"] - r["target"]))) if gentle else (lambda r: fmt(r["loss"], 4))
+    node = hundredths if gentle else (lambda x: fmt(x, 2))
     expect(part(page, "loss")).to_have_attribute("data-value", "")     # round 1, forward pass: nothing measured
     expect(part(page, "loss-text")).to_have_text(re.compile(r"(No loss measured|Not checked) yet\."))
     press_next(page, 4)                                                   # Repeat
     expect(page.locator('[data-stage="4"]')).to_have_attribute("aria-current", "step")
     caption = part(page, "diagram-text")
     expect(caption).to_have_attribute("data-output", repr(second["output"]))
-    expect(caption).to_contain_text(fmt(second["output"], 2 if gentle else 3))
+    expect(caption).to_contain_text(hundredths(second["output"]) if gentle else fmt(second["output"], 3))
     assert float(part(page, "loss").get_attribute("data-value")) == second["loss"] == first["loss_after"]
-    expect(part(page, "loss")).to_have_text(fmt(shown(second), digits))
+    expect(part(page, "loss")).to_have_text(shown(second))
     expect(part(page, "panel").locator("[data-value]").last).to_have_attribute("data-value", repr(second["loss"]))
-    expect(part(page, "loss-text")).to_contain_text(fmt(shown(second), digits))
+    expect(part(page, "loss-text")).to_contain_text(shown(second))
     nodes = svg_texts(page, '[data-part="diagram"] .node .value')
-    assert nodes[-1] == fmt(second["output"], 2) and nodes[-1] != fmt(first["output"], 2)
+    assert nodes[-1] == node(second["output"]) and nodes[-1] != node(first["output"])
     if gentle:
         assert edge_labels(page) == []
         expect(part(page, "panel").locator('[data-part="guess-bar"]')).to_have_attribute("data-value", repr(second["output"]))
@@ -77,9 +84,9 @@ def test_repeat_shows_the_updated_output_loss_and_weights(open_page, track):
         expect(part(page, "panel")).to_contain_text(fmt(second["output"], 3))
     press_next(page)                                                      # round 2 starts: same network, same loss
     expect(part(page, "round")).to_have_text("2")
-    expect(part(page, "loss")).to_have_text(fmt(shown(second), digits))
+    expect(part(page, "loss")).to_have_text(shown(second))
     expect(caption).to_have_attribute("data-output", repr(second["output"]))
-    expect(part(page, "loss-text")).to_contain_text(fmt(shown(second), digits))
+    expect(part(page, "loss-text")).to_contain_text(shown(second))
     assert not page.errors, page.errors
 
 
@@ -133,6 +140,63 @@ def test_gentle_stepper_speaks_plainly_at_every_stage(open_page, axe):
         if stage < 4:
             press_next(page)
     expect(page.locator('[data-stage="2"]')).to_have_text("Look back")
+
+
+DECIMAL = re.compile(r"\d[.,]\d")
+
+
+def everything_shown(page, demo: str) -> str:
+    """What a child sees or hears of the demo: its text, the diagram's and chart's SVG texts, and aria labels."""
+    root = page.locator(f'[data-demo="{demo}"]')
+    svg = " ".join(root.locator("svg text").evaluate_all("els => els.map(e => e.textContent)"))
+    labels = " ".join(root.locator("[aria-label], [aria-valuetext]").evaluate_all(
+        "els => els.map(e => (e.getAttribute('aria-label') || '') + ' ' + (e.getAttribute('aria-valuetext') || ''))"))
+    return root.inner_text() + " " + svg + " " + labels
+
+
+def test_gentle_stepper_shows_whole_numbers_from_the_engine_at_every_stage(open_page):
+    """No decimal point for a 6-year-old: the circles, bars, captions, mistake and chart show whole hundredths of the
+    engine's numbers (its guess 0.572 reads 57), and the older tracks keep their decimals."""
+    page = open_page("/demos/loop-stepper?track=ages-5-8", "phone")
+    first, second = service.loop_round(0, 0), service.loop_round(0, 1)
+    for stage in range(5):
+        expect(page.locator(f'[data-stage="{stage}"]')).to_have_attribute("aria-current", "step")
+        text = everything_shown(page, "loop-stepper")
+        assert not DECIMAL.search(text), (stage, DECIMAL.search(text).group(0), text)
+        if stage < 4:
+            press_next(page)
+    nodes = svg_texts(page, '[data-part="diagram"] .node .value')
+    hidden = [n["a"] for n in second["forward"][0]]
+    assert nodes == [hundredths(v) for v in second["inputs"] + hidden + [second["output"]]]
+    bar = part(page, "panel").locator('[data-part="guess-before-bar"] .bar-text')
+    expect(bar).to_have_text(hundredths(first["output"]))
+    part(page, "skip").click()
+    expect(part(page, "round")).to_have_text("11")
+    text = everything_shown(page, "loop-stepper")
+    assert not DECIMAL.search(text), DECIMAL.search(text).group(0)
+    older = open_page("/demos/loop-stepper?track=ages-9-12")
+    expect(part(older, "diagram-text")).to_contain_text(fmt(first["output"], 3))
+
+
+def test_gentle_playground_shows_whole_numbers_from_the_engine(open_page):
+    page = open_page("/demos/playground?track=ages-5-8", "phone")
+    expect(page.locator('[data-demo="playground"]')).to_have_attribute("data-demo-ready", "1")
+    summary = part(page, "summary")
+    expect(summary).to_have_attribute("data-value", re.compile(r"\d"))
+    reply = service.playground(0, [0.5, 0.2])
+    expect(summary).to_have_text(f"The answer: {hundredths(reply['output'])}")
+    text = everything_shown(page, "playground")
+    assert not DECIMAL.search(text), (DECIMAL.search(text).group(0), text)
+    nodes = svg_texts(page, '[data-part="diagram"] .node .value')
+    assert nodes == [hundredths(v) for layer in reply["nodes"] for v in layer]
+    slider = page.locator('[data-input="x1"]')
+    slider.focus()
+    page.keyboard.press("ArrowRight")  # 0.55
+    expect(slider).to_have_attribute("aria-valuetext", "55")
+    moved = service.playground(0, [0.55, 0.2])
+    expect(summary).to_have_text(f"The answer: {hundredths(moved['output'])}")
+    assert not DECIMAL.search(everything_shown(page, "playground"))
+    assert not page.errors, page.errors
 
 
 def test_older_stepper_keeps_its_terms(open_page):

@@ -37,6 +37,14 @@
     return s;
   }
 
+  // A number between 0 and 1 as 5-8 year olds are shown it: in whole hundredths ("from 0 to 100"), so 0.572 is
+  // "57". The engine's number, rounded to the nearest hundredth; never a decimal point for a 6-year-old.
+  function hundredths(x) {
+    if (x === null || x === undefined || !isFinite(x)) { return fmt(x); }
+    var n = Math.round(x * 100);
+    return String(n === 0 ? 0 : n);  // no "-0"
+  }
+
   // "(-0.4)" for a negative term, so sums and products read clearly.
   function term(x, digits) {
     var s = fmt(x, digits);
@@ -286,9 +294,11 @@
 
   // A layered network: values in the nodes, edges coloured and dashed by sign and thick by size.
   // layers: [[value, ...], ...]; edges: [{layer, from, to, weight}]; options.labels(layer, j) -> text;
-  // options.highlight: {layer, j} (layer counts the input layer as 0); options.onNode(layer, j).
+  // options.highlight: {layer, j} (layer counts the input layer as 0); options.onNode(layer, j);
+  // options.format(value) -> the text of a node's value or an edge's label (2 decimals unless given).
   function networkDiagram(container, layers, edges, options) {
     options = options || {};
+    var show = options.format || function (v) { return fmt(v, 2); };
     var W = 520, H = 300, R = 26;
     var cols = layers.length;
     var pos = layers.map(function (values, li) {
@@ -312,7 +322,7 @@
       if (options.edgeLabels) {
         var t = 0.28 + 0.1 * e.to;
         root.appendChild(svg("text", { x: a[0] + (b[0] - a[0]) * t, y: a[1] + (b[1] - a[1]) * t - 4, class: "edge-label",
-                                       "text-anchor": "middle", text: fmt(e.weight, 2) }));
+                                       "text-anchor": "middle", text: show(e.weight) }));
       }
     });
     layers.forEach(function (values, li) {
@@ -321,7 +331,7 @@
         var hl = options.highlight && options.highlight.layer === li && options.highlight.j === j;
         var g = svg("g", { class: "node" + (hl ? " selected" : "") + (li > 0 && options.onNode ? " clickable" : "") });
         g.appendChild(svg("circle", { cx: p[0], cy: p[1], r: R }));
-        g.appendChild(svg("text", { x: p[0], y: p[1] + 5, "text-anchor": "middle", class: "value", text: fmt(v, 2) }));
+        g.appendChild(svg("text", { x: p[0], y: p[1] + 5, "text-anchor": "middle", class: "value", text: show(v) }));
         if (options.labels) {
           g.appendChild(svg("text", { x: p[0], y: p[1] - R - 6, "text-anchor": "middle", class: "node-label", text: options.labels(li, j) }));
         }
@@ -341,7 +351,7 @@
   }
 
   window.TutorDemos = {
-    register: register, fmt: fmt, term: term, stepText: stepText, pct: pct, latest: latest, post: post, el: el, svg: svg, clear: clear,
+    register: register, fmt: fmt, hundredths: hundredths, term: term, stepText: stepText, pct: pct, latest: latest, post: post, el: el, svg: svg, clear: clear,
     q: q, qa: qa, showError: showError, bindSlider: bindSlider, reducedMotion: reducedMotion,
     lineChart: lineChart, boundaryChart: boundaryChart, networkDiagram: networkDiagram, markerAt: markerAt
   };

@@ -74,11 +74,12 @@
     // One example, so the loss is the squared distance and its square root is the distance.
     function mistake(loss) { return Math.sqrt(Math.max(0, loss)); }
 
-    // A picture of a number between 0 and 1 (the guess, the right answer, the mistake) for ages 5-8.
+    // A picture of a number between 0 and 1 (the guess, the right answer, the mistake) for ages 5-8, with the number
+    // in whole hundredths (0.57 reads "57").
     function bar(label, value, part) {
       var fill = D.el("span", { class: "bar-fill" });
       fill.style.width = (Math.max(0, Math.min(1, value)) * 100).toFixed(1) + "%";
-      var shownValue = Number.isInteger(value) ? String(value) : D.fmt(value, 2);
+      var shownValue = D.hundredths(value);
       return D.el("div", { class: "group-bar", "data-part": part, "data-value": String(value) }, [
         D.el("span", { text: label }),
         D.el("div", { class: "bar-track", role: "img", "aria-label": label + ": " + shownValue }, [
@@ -180,9 +181,9 @@
     function caption(shownNet, hidden) {
       if (gentle) {
         return stage === 2 ? "The blame goes backwards along the lines, from the guess to the start."
-          : stage === 3 ? "The lines have changed a little. The guess on the right is still the old one: " + D.fmt(data.output, 2) + "."
-          : stage === 4 ? "With the fixed lines, the new guess on the right is " + D.fmt(shownNet.output, 2) + "."
-          : "Two numbers go in on the left. The guess comes out on the right: " + D.fmt(shownNet.output, 2) + ".";
+          : stage === 3 ? "The lines have changed a little. The guess on the right is still the old one: " + D.hundredths(data.output) + "."
+          : stage === 4 ? "With the fixed lines, the new guess on the right is " + D.hundredths(shownNet.output) + "."
+          : "Two numbers go in on the left. The guess comes out on the right: " + D.hundredths(shownNet.output) + ".";
       }
       if (stage === 2) {
         return "Blame flows from the output (" + D.fmt(data.blame[1][0].delta[0], 3) + ") back to the hidden neurons (" +
@@ -210,7 +211,7 @@
       var unmeasured = stage === 0 && round === 0;
       var lossOut = D.q(root, "loss");
       lossOut.textContent = unmeasured ? (gentle ? "not checked yet" : "not measured yet")
-        : gentle ? D.fmt(mistake(net.loss), 2) : D.fmt(net.loss, 4);
+        : gentle ? D.hundredths(mistake(net.loss)) : D.fmt(net.loss, 4);
       lossOut.setAttribute("data-value", unmeasured ? "" : String(net.loss));
 
       var weights = stage === 3 ? d.weights_after : net.weights;
@@ -219,6 +220,7 @@
       if (stage === 2) { edges.forEach(function (e) { e.cls = "flow"; }); }
       D.networkDiagram(D.q(root, "diagram"), [net.inputs, hidden, [net.output]], edges, {
         edgeLabels: !gentle && stage >= 3,
+        format: gentle ? D.hundredths : null,
         labels: gentle
           ? function (li) { return li === 0 ? "in" : li === 1 ? "middle" : "guess"; }
           : function (li, j) { return li === 0 ? "x" + (j + 1) : li === 1 ? "h" + (j + 1) : "output"; },
@@ -233,17 +235,18 @@
       renderPanel();
 
       var history = unmeasured ? [] : net.loss_history.slice(0, net.round + 1);
-      var pts = history.map(function (v, k) { return [k + 1, gentle ? mistake(v) : v]; });
+      var pts = history.map(function (v, k) { return [k + 1, gentle ? Math.round(mistake(v) * 100) : v]; });
       var lossWord = gentle ? "mistake" : "loss";
       D.lineChart(D.q(root, "loss-chart"), [{ name: lossWord, points: pts, cls: "s0", markers: pts.length < 40 }], {
         xLabel: "round", yLabel: lossWord, xIntegers: true, legend: false,
+        yMax: gentle ? 100 : undefined,  // 5-8: the whole scale, 0 to 100, so every tick is a whole number
         title: gentle ? "How big the mistake was in each round" : "Loss after each round"
       });
       var last = history[history.length - 1];
       D.q(root, "loss-text").textContent = !pts.length ? (gentle ? "Not checked yet." : "No loss measured yet.")
-        : gentle ? (pts.length > 1 ? "The mistake went from " + D.fmt(mistake(history[0]), 2) + " to " +
-                                     D.fmt(mistake(last), 2) + "." :
-                    "The mistake at the start: " + D.fmt(mistake(last), 2) + ".")
+        : gentle ? (pts.length > 1 ? "The mistake went from " + D.hundredths(mistake(history[0])) + " to " +
+                                     D.hundredths(mistake(last)) + "." :
+                    "The mistake at the start: " + D.hundredths(mistake(last)) + ".")
         : pts.length > 1
           ? "Loss fell from " + D.fmt(history[0], 4) + " to " + D.fmt(last, 4) + " over " +
             (pts.length - 1) + " update" + (pts.length > 2 ? "s" : "") + "."

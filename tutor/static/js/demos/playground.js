@@ -10,7 +10,9 @@
     var url = root.getAttribute("data-api");
     var gentle = root.getAttribute("data-gentle") === "true";
     var x1 = root.querySelector('[data-input="x1"]'), x2 = root.querySelector('[data-input="x2"]');
-    [x1, x2].forEach(function (s) { D.bindSlider(s, function (v) { return D.fmt(parseFloat(v), gentle ? 1 : 2); }); });
+    [x1, x2].forEach(function (s) {
+      D.bindSlider(s, function (v) { return gentle ? D.hundredths(parseFloat(v)) : D.fmt(parseFloat(v), 2); });
+    });
     var seed = 0, chosen = "output", last = null;
     var names = ["hidden-1", "hidden-2", "hidden-3"];
 
@@ -32,15 +34,15 @@
         };
       var hl = chosen === "output" ? { layer: 2, j: 0 } : { layer: 1, j: names.indexOf(chosen) };
       D.networkDiagram(D.q(root, "diagram"), r.nodes, r.edges, {
-        labels: label, highlight: gentle ? null : hl, edgeLabels: !gentle,
+        labels: label, highlight: gentle ? null : hl, edgeLabels: !gentle, format: gentle ? D.hundredths : null,
         title: gentle ? "The tiny helpers and what each one passes on" : "The 2-3-1 network with the value of every neuron",
         onNode: gentle ? null : function (layer, j) { choose(layer === 2 ? "output" : names[j]); }
       });
       var pos = r.edges.filter(function (e) { return e.weight > 0; }).length;
       if (gentle) {
         D.q(root, "diagram-text").textContent = "Two numbers go in. Each helper adds up what it gets and passes it on. " +
-          pos + " lines push up and " + (r.edges.length - pos) + " push down. The answer is " + D.fmt(r.output, 1) + ".";
-        D.q(root, "summary").textContent = "The answer: " + D.fmt(r.output, 1);
+          pos + " lines push up and " + (r.edges.length - pos) + " push down. The answer is " + D.hundredths(r.output) + ".";
+        D.q(root, "summary").textContent = "The answer: " + D.hundredths(r.output);
         D.q(root, "summary").setAttribute("data-value", String(r.output));
         return;
       }
