@@ -158,6 +158,9 @@ def init_app(app: Flask, url: str) -> None:
         reader = engine.execution_options(isolation_level="AUTOCOMMIT")
         event.listen(reader, "before_cursor_execute", _refuse_writes)
         app.extensions["db_read_sessionmaker"] = sessionmaker(reader, expire_on_commit=False)
+        # The same again, without the guard, for views whose writes are each one statement (one_statement_writes).
+        statements = engine.execution_options(isolation_level="AUTOCOMMIT")
+        app.extensions["db_statement_sessionmaker"] = sessionmaker(statements, expire_on_commit=False)
     app.teardown_appcontext(_close_session)
 
 
@@ -183,11 +186,30 @@ def reads_only(view):
     return view
 
 
+def one_statement_writes(view):
+    """Mark a view whose POST requests make each write that must stand or fall together ONE statement (an answer:
+    the attempt, its mastery row and the dashboard's counts in one INSERT with data-modifying WITH clauses).
+
+    On PostgreSQL their session runs in autocommit: each statement is its own transaction, so psycopg sends no BEGIN
+    before the first query and no COMMIT after the write: two round trips of an answer's five, each costing the
+    worker and the database server CPU. A statement that fails changes nothing (PostgreSQL runs each statement
+    atomically), so a retry is as safe as before; reads see committed data, as in a READ COMMITTED transaction.
+    What such a view writes in separate statements is committed statement by statement: the only such write of
+    POST /api/attempts is a new guest's row before its first answer, which then stays if the answer's write fails
+    (a guest that stored nothing, as a visitor who never answered leaves; `tutor guests prune` deletes them). Nothing
+    changes on SQLite, whose writes queue for its one write lock anyway (writer_turn)."""
+    view.one_statement_writes = True
+    return view
+
+
 def _session_maker() -> sessionmaker:
     extensions = current_app.extensions
-    if ("db_read_sessionmaker" in extensions and has_request_context() and request.method in ("GET", "HEAD")
-            and getattr(current_app.view_functions.get(request.endpoint), "reads_only", False)):
-        return extensions["db_read_sessionmaker"]
+    if "db_read_sessionmaker" in extensions and has_request_context():
+        view = current_app.view_functions.get(request.endpoint)
+        if request.method in ("GET", "HEAD") and getattr(view, "reads_only", False):
+            return extensions["db_read_sessionmaker"]
+        if request.method == "POST" and getattr(view, "one_statement_writes", False):
+            return extensions["db_statement_sessionmaker"]
     return extensions["db_sessionmaker"]
 
 

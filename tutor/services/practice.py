@@ -212,7 +212,8 @@ def submit_attempt(db: Session, bank: Bank, item_id: Any, answer: Any, key: str 
 
     This is the hottest write of the app, so it runs on SQLAlchemy Core with prebuilt statements (_answer_writes)
     instead of the ORM's unit of work; the ORM's after_insert hook does not see these rows, so the summaries are
-    written here.
+    written here. On PostgreSQL they are one statement, and POST /api/attempts runs in autocommit
+    (tutor.db.one_statement_writes): that statement is the answer's transaction, and commit() sends nothing.
     """
     key = check_key(key)
     graded = grading.grade(bank, item_id, answer)

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from .. import identity
 from ..api_spec import Header
 from ..content_bank import bank
-from ..db import get_db, reads_only
+from ..db import get_db, one_statement_writes, reads_only
 from ..errors import Invalid
 from ..forms import form_again
 from ..identity import current_learner, current_track
@@ -179,6 +179,7 @@ def numeric_get(query: NumericQuery):
             headers={"Idempotency-Key": Header(
                 "A key made once per answer (e.g. a UUID); a retry of the same answer with it is stored once", required=True,
                 max_length=practice.MAX_KEY, pattern=r"^[!-~]([ -~]*[!-~])?$")})
+@one_statement_writes  # the attempt, mastery and summaries are one statement on PostgreSQL (practice._answer_writes)
 def attempts_post(body: AttemptBody):
     reply = practice.submit_attempt(get_db(), bank(), body.item_id, body.answer,
                                     request.headers.get("Idempotency-Key"), _learner_for)
