@@ -28,7 +28,7 @@ AVATARS: dict[str, tuple[str, str]] = {
 }
 
 EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
-PIN_RE = re.compile(r"^\d{4,6}$")
+PIN_RE = re.compile(r"[0-9]{4,6}")
 MIN_PASSWORD = 10
 GENERIC_SIGN_IN_FAILURE = "That e-mail and password do not match an account."
 
@@ -70,7 +70,8 @@ def clean_nickname(text: str) -> str:
 
 def check_track(track: str) -> str:
     if track not in TRACK_IDS:
-        raise Invalid(f"Pick one of the age tracks: {', '.join(TRACK_IDS)}.", [{"field": "track", "message": "unknown"}])
+        # Grown-ups read this next to the track buttons: name no internal ids (ages-5-8, ...), which they never see.
+        raise Invalid("Pick one of the age tracks.", [{"field": "track", "message": "pick one of the age tracks"}])
     return track
 
 
@@ -80,8 +81,15 @@ def check_avatar(avatar: str) -> str:
     return avatar
 
 
+def ascii_digits(pin: str) -> str:
+    """The PIN with any script's digits (Arabic-Indic ٣, Devanagari ३, full-width ３...) as 0-9: the PIN pad on the
+    child's device sends 0-9, so a PIN typed on a parent's Arabic or Persian keyboard must be stored as the same."""
+    return "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() else ch for ch in pin or "")
+
+
 def check_pin(pin: str) -> str:
-    if not PIN_RE.match(pin or ""):
+    pin = ascii_digits(pin)
+    if not PIN_RE.fullmatch(pin):
         raise Invalid("A PIN is 4 to 6 digits.", [{"field": "pin", "message": "4 to 6 digits"}])
     return pin
 
@@ -246,7 +254,10 @@ def sign_in_child(db: Session, family_code: str, learner_id: int, *, pin: str | 
     if child is None or child.parent_id != parent.id:
         raise NotFound("We don't know that code. Check it with your grown-up.")
     if child.pin_hash:
-        ok = verify_secret(child.pin_hash, pin or "")
+        typed = pin or ""
+        # A PIN set before digits were made 0-9 may be stored in another script's digits: it still works as typed.
+        ok = verify_secret(child.pin_hash, ascii_digits(typed)) or (
+            ascii_digits(typed) != typed and verify_secret(child.pin_hash, typed))
     else:
         ok = bool(pictures) and _same_pictures(child.picture_password, pictures)
     if not ok:

@@ -120,6 +120,17 @@ def question_key(item_id: str) -> str:
     return item_id
 
 
+# What each kind of engine-made number question asks, in the teacher's words (its numbers differ for every learner).
+NUMERIC_TITLES = {
+    "weighted-sum": "Work out a neuron's weighted sum",
+    "neuron-output": "Work out a neuron's output after its activation",
+    "mse": "Work out the squared error of the guesses",
+    "cross-entropy": "Work out the cross-entropy loss",
+    "gd-update": "Do one gradient-descent step on a weight",
+    "weight-direction": "Say which way, and how far, a weight should move",
+}
+
+
 def question_text(bank: Bank, key: str) -> str:
     if key.startswith(grading.MATCHING_PREFIX):
         found = grading.matching_set_by_id(bank, key.removeprefix(grading.MATCHING_PREFIX))
@@ -129,7 +140,8 @@ def question_text(bank: Bank, key: str) -> str:
         item = bank.item(name)
         if item is not None:
             return item.prompt
-        return "Numbers: " + name.replace("-", " ") + " (engine-made, every seed together)"
+        title = NUMERIC_TITLES.get(name, name.replace("-", " ").capitalize())
+        return f"{title} (a number question, with new numbers for each learner)"
     item = bank.item(key)
     return item.prompt if item is not None else key
 

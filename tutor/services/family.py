@@ -21,8 +21,9 @@ from engine import percent
 from ..db import Base
 from ..errors import Invalid
 from ..models import Account, ActivityRun, Attempt, ChatTopic, Learner, LessonProgress, Mastery, Milestone
-from . import roleplay
+from . import numeric, roleplay, worksheets
 from .accounts import AVATARS, child_of
+from .dashboard import misconception_label
 from .mastery import LEVEL_LABELS, LEVELS, level_for, now_utc, utc
 
 MAX_EVIDENCE = 500
@@ -433,7 +434,8 @@ def export_data(db: Session, bank: Bank, parent: Account, learner_id: int) -> di
                      "updated": _iso(p.updated_at)} for p in rows(LessonProgress, LessonProgress.concept)],
         "attempts": [{"time": _iso(a.created_at), "item": a.item_id, "question": _question_text(bank, a.item_id),
                       "concept": a.concept, "track": a.track, "kind": a.kind, "answer": a.answer,
-                      "correct": a.correct, "score": a.score, "misconception": a.misconception}
+                      "correct": a.correct, "score": a.score, "misconception": a.misconception,
+                      "misconception_label": misconception_label(bank, a.misconception, a.track)}
                      for a in rows(Attempt, Attempt.created_at, Attempt.id)],
         "mastery": [{"concept": m.concept, "level": m.level, "score": m.score, "attempts": m.attempts,
                      "review_due": _iso(m.review_due), "updated": _iso(m.updated_at)}
@@ -455,7 +457,12 @@ def _question_text(bank: Bank, item_id: str) -> str:
         found = next((s for s in bank.matching_sets if f"match:{s.id}" == item_id), None)
         if found is not None:
             return found.title
-    return item_id  # an engine-made question: its id names its kind and seed
+    made = numeric.question(item_id, bank.item)  # an engine-made question: its id names its kind and seed
+    if made is not None:  # the question as the child saw it, numbers included, not its id
+        given = ", ".join(f"{g['label']} = {worksheets.given_text(g['value'])}" for g in made.given
+                          if isinstance(g.get("value"), (int, float, str)))
+        return f"{made.prompt} ({given})" if given else made.prompt
+    return item_id
 
 
 def spreadsheet_safe(value: Any) -> str:
@@ -468,14 +475,15 @@ CSV_COLUMNS = ("time", "concept", "question", "correct", "misconception")
 
 
 def export_csv(db: Session, bank: Bank, parent: Account, learner_id: int) -> str:
-    """The child's answers as CSV (time, concept, question, correct, misconception), safe to open in a spreadsheet."""
+    """The child's answers as CSV (time, concept, question, correct, misconception), safe to open in a spreadsheet.
+    The misconception is the idea in words, as the week page says it, not its id ("forgot-bias")."""
     data = export_data(db, bank, parent, learner_id)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for a in data["attempts"]:
         writer.writerow([spreadsheet_safe(v) for v in (a["time"], a["concept"], a["question"],
-                                                       "yes" if a["correct"] else "no", a["misconception"] or "")])
+                                                       "yes" if a["correct"] else "no", a["misconception_label"] or "")])
     return out.getvalue()
 
 

@@ -6,7 +6,7 @@ import json
 from datetime import date
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from ..content_bank import bank
 from ..db import get_db
@@ -26,11 +26,15 @@ def _tracks() -> list:
 def _track_from_form(form) -> str:
     """The track the parent picked; without one, the track suggested for the age they typed."""
     track, age = form.get("track", ""), (form.get("age") or "").strip()
-    if age and not (age.isdigit() and 3 <= int(age) <= 19):
+    # isdecimal, not isdigit: "²" is a digit that int() cannot read, and a server error would greet the parent.
+    if age and not (age.isdecimal() and 3 <= int(age) <= 19):
         raise Invalid("Type the child's age as a number from 3 to 19.",
                       [{"field": "age", "message": "a number from 3 to 19"}])
     if not track and age:
         return accounts.suggest_track(int(age))
+    if not track:
+        raise Invalid("Type the child's age or pick an age track.",
+                      [{"field": "track", "message": "type the age above or pick a track"}])
     return accounts.check_track(track)
 
 
@@ -195,7 +199,11 @@ class WeekQuery(BaseModel):
 @bp.get("/children/<int:learner_id>/week")
 @role_required("parent")
 def week(learner_id: int):
-    query = WeekQuery.model_validate(request.args.to_dict())
+    try:
+        query = WeekQuery.model_validate(request.args.to_dict())
+    except ValidationError:  # a hand-edited address: say so in words, not with the validator's message
+        raise Invalid("That week is not a date we can read. Open the week page from your family page.",
+                      [{"field": "start", "message": "a date like 2026-11-23"}]) from None
     summary = family.week_summary(get_db(), bank(), current_account("parent"), learner_id, query.start)
     return render_template("parent/week.html", week=summary, **_child_context(summary["child"]))
 
