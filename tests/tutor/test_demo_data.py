@@ -37,3 +37,25 @@ def test_demo_histories(app, db, content_bank):
                                                         Attempt.concept == row.concept)
                             .order_by(Attempt.id.desc()).limit(mastery.RECENT)).all()
         assert row.level == mastery.level_for(list(reversed(scores)))[0]
+
+
+def test_demo_people_exist_before_their_history(app, db, content_bank):
+    """A child's export or family page never shows answers from before the child (or their class) was made."""
+    from tutor.models import Account, ActivityRun, Learner, LessonProgress, Membership
+
+    with app.app_context():
+        load_demo(db, content_bank, now=NOW)
+    first = {}
+    for model, when in ((Attempt, Attempt.created_at), (ChatTopic, ChatTopic.created_at),
+                        (ActivityRun, ActivityRun.created_at), (LessonProgress, LessonProgress.updated_at)):
+        for learner_id, at in db.execute(select(model.learner_id, func.min(when)).group_by(model.learner_id)):
+            if learner_id is not None and at is not None:
+                first[learner_id] = min(mastery.utc(at), first.get(learner_id, mastery.utc(at)))
+    assert len(first) >= 12
+    earliest = min(first.values())
+    for learner in db.scalars(select(Learner).where(Learner.id.in_(first))):
+        assert mastery.utc(learner.created_at) <= first[learner.id], learner.nickname
+    for membership in db.scalars(select(Membership).where(Membership.learner_id.in_(first))):
+        assert mastery.utc(membership.joined_at) <= first[membership.learner_id]
+    for row in (*db.scalars(select(Account)), *db.scalars(select(Classroom))):
+        assert mastery.utc(row.created_at) <= earliest

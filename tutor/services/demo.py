@@ -32,6 +32,7 @@ DEMO_ASSIGNMENTS = ("gradient-descent", "learning-rate", "overfitting")
 SHARED_MISCONCEPTION = "bigger-lr-always-faster"
 SEED = 20240917
 KEY_PREFIX = "demo-history-"
+HISTORY_DAYS = 20  # the histories' sessions fall on days 1 to 20 before now
 
 # How often each kind of learner is right, and how far through the course (share of the concepts) they got.
 PROFILES: dict[str, tuple[float, float]] = {
@@ -89,6 +90,7 @@ def _fill_histories(db: Session, bank: Bank, parent: Account, classroom: Classro
     if not everyone or _has_history(db, [l.id for l in everyone]):
         return
     rng = random.Random(SEED)
+    _backdate(parent, classroom, everyone, now - timedelta(days=HISTORY_DAYS + 1))
     for learner in members:
         _history(db, bank, learner, "ages-9-12", CLASS_PROFILES.get(learner.nickname, "steady"), rng, now)
     for child in children:
@@ -106,9 +108,18 @@ def _fill_histories(db: Session, bank: Bank, parent: Account, classroom: Classro
     db.commit()
 
 
+def _backdate(parent: Account, classroom: Classroom, learners: list[Learner], moment: datetime) -> None:
+    """The demo's accounts, class and learners made before the history they are given (the family page and an
+    export would otherwise show a child who answered before they existed)."""
+    moment = moment.replace(hour=8, minute=0, second=0, microsecond=0)
+    for row in (parent, classroom.teacher, classroom, *classroom.memberships, *learners):
+        field = "joined_at" if hasattr(row, "joined_at") else "created_at"
+        setattr(row, field, moment)
+
+
 def _session_times(rng: random.Random, now: datetime, sessions: int) -> list[datetime]:
     """Session start times over the last three weeks, oldest first, in school hours."""
-    days = sorted(rng.sample(range(1, 21), sessions), reverse=True)
+    days = sorted(rng.sample(range(1, HISTORY_DAYS + 1), sessions), reverse=True)
     return [(now - timedelta(days=d)).replace(hour=rng.choice((9, 10, 11, 13, 14)), minute=rng.randint(0, 50),
                                               second=0, microsecond=0) for d in days]
 
