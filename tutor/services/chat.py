@@ -111,9 +111,35 @@ def known_track(track: str) -> str:
     return track
 
 
-def canonical_question(content: Bank, concept: str) -> str:
-    """The question a suggestion chip asks about a concept: the first of the bank's training questions for it."""
+# The chips a 5-8-year-old taps: one of the bank's training questions per concept, picked by hand in the words of
+# that track's lessons (robot, helpers, knobs, the hill), never "gradient descent" or "activation function".
+# A question no longer in the bank falls back to the first one (a test checks each is understood when tapped).
+GENTLE_QUESTIONS: dict[str, str] = {
+    "neural-network": "is it like a brain?",
+    "neuron": "how does a tiny helper in the network work",
+    "weights-and-biases": "what do the knobs inside the network do",
+    "activation": "what does the go or stop rule do",
+    "layers-and-deep-learning": "how many rows of neurons should a network have",
+    "forward-pass": "how does the network make a guess",
+    "loss": "how far off was the guess",
+    "backpropagation": "why does the fixing start at the end",
+    "gradient-descent": "how does the network walk down the hill",
+    "learning-rate": "what happens if the steps are too big",
+    "training-loop": "does it guess and fix loads of times",
+    "overfitting": "why is memorising bad",
+    "data-and-bias": "can ai be unfair",
+    "ai-in-daily-life": "how does my phone know my face",
+    "limits-of-ai": "does the robot understand me",
+}
+
+
+def canonical_question(content: Bank, concept: str, track: str | None = None) -> str:
+    """The question a suggestion chip asks about a concept: the first of the bank's training questions for it, or on
+    the gentle track (ages 5-8) the one picked in that track's words."""
     questions = content.chat.training.get(concept) or ()
+    gentle = content.track(track) if track else None
+    if gentle is not None and gentle.gentle and GENTLE_QUESTIONS.get(concept) in questions:
+        return GENTLE_QUESTIONS[concept]
     return questions[0] if questions else concept.replace("-", " ")
 
 
@@ -246,7 +272,7 @@ def reply(message: str, track: str, recogniser: rec.Recogniser | None = None) ->
             "topic": None, "status": found.status, "confidence": found.confidence,
             "reply": PHRASES[found.status if found.status in PHRASES else "unsure"][track],
             "title": None, "examples": [], "plots": [], "figures": [],
-            "suggestions": [canonical_question(content, c) for c in closest],
+            "suggestions": [canonical_question(content, c, track) for c in closest],
             "closest": [{"id": c, "title": titles.get(c, c), "confidence": p} for c, p in found.ranked[:3]],
         }
     else:
@@ -263,7 +289,7 @@ def reply(message: str, track: str, recogniser: rec.Recogniser | None = None) ->
             "topic": lesson.id, "status": "answered", "confidence": found.confidence,
             "reply": "\n\n".join(paragraphs), "title": lesson.title,
             "examples": examples, "plots": plots, "figures": figures,
-            "suggestions": [canonical_question(content, c) for c in related],
+            "suggestions": [canonical_question(content, c, track) for c in related],
             "closest": [{"id": c, "title": titles.get(c, c), "confidence": p} for c, p in found.ranked[:3]],
             "lesson_url": f"/learn/{lesson.id}",
         }
@@ -294,4 +320,4 @@ def answer(db: Session, message: str, track: str, learner_id: int | None,
 def starter_questions(track: str, count: int = 4) -> list[str]:
     """Questions for the chips on an empty chat: the first concepts of the track."""
     content = bank()
-    return [canonical_question(content, l.id) for l in content.concepts(known_track(track))[:count]]
+    return [canonical_question(content, l.id, track) for l in content.concepts(known_track(track))[:count]]

@@ -87,7 +87,8 @@ def lesson_parts(concept_id: str, track: str, seed: int) -> tuple[dict, dict[str
     def render() -> tuple[dict, dict[str, Markup]]:
         page = lesson_service.lesson_page(concept_id, track, seed)
         info = bank().track(track)
-        context: dict = {}
+        # The demos a message shows read `track` to speak at the track's level (the gentle 5-8 versions).
+        context: dict = {"track": info}
         current_app.update_template_context(context)  # the demos' helpers (their ids are unique per page)
         macros = current_app.jinja_env.get_template("learn/_lesson_parts.html").make_module(context)
         html = {"heading": macros.heading(page, info), "conversation": macros.conversation(page),

@@ -406,6 +406,22 @@
 
   function renderAllDrawings() { drawings.forEach(renderDrawing); }
 
+  // Letter groups as a child reads them: the recogniser marks a word's start "[ba" and its end "ron]"; they are
+  // shown as "ba…" and "…ron", and a group listed twice (as a whole word and as letters) once.
+  function pieceTexts(pieces) {
+    var seen = {};
+    return pieces.map(function (p) {
+      var text = String(p.text);
+      if (/^\[/.test(text)) { text = text.slice(1) + "\u2026"; }
+      if (/\]$/.test(text)) { text = "\u2026" + text.slice(0, -1); }
+      return text.replace(/[\[\]]/g, "");
+    }).filter(function (text) {
+      if (!text || seen[text]) { return false; }
+      seen[text] = true;
+      return true;
+    });
+  }
+
   function howPanel(how, id, reply) {
     var details = el("details", { "class": "how", id: id });
     details.appendChild(el("summary", {}, "How did you understand me?"));
@@ -419,10 +435,12 @@
     details.addEventListener("toggle", function () { if (details.open) { renderDrawing(item); } });
     var net = el("ol", { "class": "how-network", "aria-label": "The layers of my network" });
     var sizes = how.network.sizes;
+    var gentle = track === "ages-5-8";  // the helpers' words of the drawing above, no "relu" or "softmax"
     net.appendChild(el("li", {}, sizes[0] + " inputs: counts of the letter groups and words in your question"));
-    net.appendChild(el("li", {}, sizes[1] + " hidden neurons (" + how.network.activations[0] + "), " +
-      how.active_hidden + " of them switched on"));
-    net.appendChild(el("li", {}, sizes[sizes.length - 1] + " outputs (" + how.network.activations[1] +
+    net.appendChild(el("li", {}, gentle ? sizes[1] + " helpers, " + how.active_hidden + " of them switched on"
+      : sizes[1] + " hidden neurons (" + how.network.activations[0] + "), " + how.active_hidden + " of them switched on"));
+    net.appendChild(el("li", {}, gentle ? sizes[sizes.length - 1] + " guesses: one for each topic, and one for " +
+      "\u201csomething else\u201d" : sizes[sizes.length - 1] + " outputs (" + how.network.activations[1] +
       "): one for each topic, and one for \u201csomething else\u201d"));
     body.appendChild(net);
 
@@ -445,7 +463,7 @@
       body.appendChild(words);
       if (how.pieces.length) {
         body.appendChild(el("p", { "class": "muted" }, "Letter groups that counted most: " +
-          how.pieces.map(function (p) { return "\u201c" + p.text + "\u201d"; }).join(", ")));
+          pieceTexts(how.pieces).map(function (t) { return "\u201c" + t + "\u201d"; }).join(", ")));
       }
     } else {
       body.appendChild(el("p", {}, "None of your words pointed clearly to it."));

@@ -116,7 +116,7 @@
       if (other && other !== termId) { delete pairs[other]; }
       pairs[termId] = defId;
       selected = null;
-      say("Paired " + termText[termId] + " with: " + defText[defId] + ".");
+      say("Paired " + termText[termId] + " with: " + defText[defId] + (/[.!?…]$/.test(defText[defId]) ? "" : "."));
       render();
       // Keep going: the next term still to pair gets the focus, so keyboard users flow through the list.
       var next = item.terms.filter(function (t) { return !pairs[t.id]; })[0];

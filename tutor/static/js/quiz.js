@@ -379,7 +379,8 @@
       sol.wrong.forEach(function (w) {
         var li = el("li");
         li.appendChild(el("strong", {}, w.term_text + ": "));
-        li.appendChild(document.createTextNode((w.chosen_text ? "you chose “" + w.chosen_text + "”. " : "not paired. ")
+        li.appendChild(document.createTextNode((w.chosen_text ? "you chose “" + w.chosen_text + "”" +
+          (/[.!?…]$/.test(w.chosen_text) ? " " : ". ") : "not paired. ")
           + "It means “" + w.correct_text + "”" + (/[.!?…]$/.test(w.correct_text) ? " " : ". ") + w.feedback));
         ul.appendChild(li);
       });
