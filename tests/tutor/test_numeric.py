@@ -160,3 +160,25 @@ def test_given_matrices_are_written_as_every_number_on_the_page():
                             numbers = re.findall(r"−?\d+(?:\.\d+)?", shown["value"])
                             assert all(float(n.lstrip("−")) != 0 for n in numbers if n.startswith("−")), shown
     assert seen
+
+
+@pytest.mark.parametrize("kind, track", KINDS)
+def test_the_answer_is_written_to_the_decimal_places_the_question_asks_for(kind, track):
+    """'Give your answer to 3 decimal places' is answered with 0.327, not the engine's 0.3274, in the worked solution
+    and in the feedback to a wrong answer."""
+    from tutor.services.grading import NumericAnswer, _numeric
+
+    for seed in (0, 1, 7, 4242):
+        q = numeric.generated(kind, track, seed)
+        asked = re.search(r"Give your answer to (\d+) decimal places", q.prompt)
+        text = q.solution()["answer_text"]
+        if asked:
+            places = int(asked.group(1))
+            assert re.fullmatch(rf"−?\d+\.\d{{{places}}}", text), (q.prompt, text)
+            assert abs(float(text.replace("−", "-")) - q.answer) <= 0.5 * 10 ** -places + 1e-12
+        else:
+            assert text == numeric.fmt(q.answer)
+        far = q.answer + 1000
+        if q.slip_for(far) is None:
+            feedback = _numeric(q, NumericAnswer(value=far))[2]
+            assert f"the answer is {text} " in feedback

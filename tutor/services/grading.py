@@ -279,7 +279,7 @@ def _numeric(q: NumericQuestion, answer: NumericAnswer):
         said, why = numeric.SLIPS[slip]
         solution["slip"] = slip
         return False, 0.0, f"{said} {why}", q.misconceptions.get(slip, slip), solution
-    return (False, 0.0, f"Not quite: the answer is {numeric.fmt(q.answer)} (within {numeric.fmt(q.tolerance)}). "
+    return (False, 0.0, f"Not quite: the answer is {q.answer_text()} (within {numeric.fmt(q.tolerance)}). "
             "Follow the worked solution step by step.", None, solution)
 
 

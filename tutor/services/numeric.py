@@ -80,6 +80,7 @@ class NumericQuestion:
     slips: dict[str, list[float]]
     misconceptions: dict[str, str] = field(default_factory=dict)
     lesson_message: str | None = None
+    decimals: int | None = None  # the decimal places the prompt asks for, when it asks
 
     def public(self) -> dict[str, Any]:
         """The question without its answer, solution or slips."""
@@ -92,8 +93,15 @@ class NumericQuestion:
             out["lesson_message"] = self.lesson_message
         return out
 
+    def answer_text(self) -> str:
+        """The answer as the prompt asked for it: "to 3 decimal places" reads 0.327, not the engine's 0.3274."""
+        if self.decimals:
+            text = f"{self.answer:.{self.decimals}f}"
+            return ("0." + "0" * self.decimals if float(text) == 0 else text).replace("-", "−")
+        return fmt(self.answer)
+
     def solution(self) -> dict[str, Any]:
-        return {"answer": self.answer, "answer_text": fmt(self.answer), "tolerance": self.tolerance,
+        return {"answer": self.answer, "answer_text": self.answer_text(), "tolerance": self.tolerance,
                 "steps": self.steps}
 
     def slip_for(self, value: float) -> str | None:
@@ -352,7 +360,8 @@ def _finish(qid: str, kind: str, track: str, built: _Built, *, tolerance: float 
     return NumericQuestion(
         id=qid, kind=kind, track=track, concept=built.concept, prompt=built.prompt + rounding, given=built.given,
         answer=float(built.answer), tolerance=tol, unit=built.unit, hint=built.hint, explanation=built.explanation,
-        steps=built.steps, slips=slips, misconceptions=dict(misconceptions or {}), lesson_message=lesson_message)
+        steps=built.steps, slips=slips, misconceptions=dict(misconceptions or {}), lesson_message=lesson_message,
+        decimals=built.decimals or None)
 
 
 def generated(kind: str, track: str, seed: int) -> NumericQuestion:
