@@ -348,3 +348,43 @@ def test_no_reply_says_the_same_thing_twice(api, content_bank, track):
         X = X / np.maximum(np.linalg.norm(X, axis=1, keepdims=True), 1e-12)
         similar = X @ X.T - np.eye(len(paragraphs))
         assert similar.max() < chat.RESTATES, (lesson.id, paragraphs)
+
+
+# ---- small talk: what children type that is not a question ------------------------------------------------------------
+
+SMALL_TALK = [("hi", "hello"), ("Hello!!", "hello"), ("hey there", "hello"), ("thank you", "thanks"),
+              ("Thanks!", "thanks"), ("I don't get it", "confused"), ("i dont understand", "confused"),
+              ("huh?", "confused"), ("I’m confused…", "confused")]
+
+
+@pytest.mark.parametrize("track", TRACKS)
+@pytest.mark.parametrize("message, kind", SMALL_TALK)
+def test_small_talk_gets_a_friendly_word_and_the_starter_questions_and_stores_nothing(app, api, db, track, message,
+                                                                                     kind):
+    before = counts(db)
+    data = post(api, {"message": message, "track": track}).get_json()
+    assert data["status"] == "small-talk" and data["topic"] is None
+    assert data["reply"] == chat_service.PHRASES[kind][track]
+    with app.app_context():
+        assert data["suggestions"] == chat_service.starter_questions(track, 3)
+    assert data["examples"] == [] and data["plots"] == [] and data.get("how") is None
+    assert counts(db) == before  # not a question: nothing to record
+
+
+@pytest.mark.parametrize("message", ["hi, what is a neuron", "help me understand backpropagation",
+                                     "thank you but why does it go backwards"])
+def test_a_question_with_a_greeting_is_still_a_question(api, message):
+    data = post(api, {"message": message, "track": "ages-9-12"}).get_json()
+    assert data["status"] != "small-talk"
+
+
+def test_no_question_about_a_topic_is_taken_for_small_talk(content_bank):
+    """Small talk is matched before the recogniser: no training or held-out question may be caught by it. (The
+    off-topic evaluation set's "hello" is: it gets the greeting, not "I don't know about that".)"""
+    chat = content_bank.chat
+    questions = [q for qs in (*chat.training.values(), *chat.held_out.values()) for q in qs]
+    assert [q for q in questions if chat_service.small_talk(q)] == []
+    assert {q for q in chat.off_topic if chat_service.small_talk(q)} <= SMALL_TALK_WORDS
+
+
+SMALL_TALK_WORDS = {"hello", "hi", "thanks", "thank you"}

@@ -39,6 +39,18 @@ PHRASES: dict[str, dict[str, str]] = {
         "ages-9-12": "I'm not sure what you mean, and I don't want to guess. Were you asking about one of these?",
         "ages-13-plus": "I'm not confident I understood that, so I won't guess. These are the closest topics I know:",
     },
+    "thanks": {
+        "ages-5-8": "You're welcome! Do you want to ask me something else?",
+        "ages-9-12": "You're welcome! Ask me anything else about how neural networks learn.",
+        "ages-13-plus": "You're welcome. Ask me anything else about how neural networks work and learn.",
+    },
+    "confused": {
+        "ages-5-8": "That's OK! Learning takes a few tries. Tap a question below, or ask me in your own words.",
+        "ages-9-12": "That's OK, it often takes a couple of tries. Ask me about the part that was confusing, in your "
+                     "own words, or start with one of these:",
+        "ages-13-plus": "No problem. Tell me which part didn't make sense (the more specific, the better), or start "
+                        "from one of these:",
+    },
     "off-topic": {
         "ages-5-8": "I don't know about that. I only know how computers learn. You can ask me one of these!",
         "ages-9-12": "That's not something I know about. I can only answer questions about how neural networks "
@@ -254,13 +266,52 @@ def _how(recogniser: rec.Recogniser, message: str, topic: str | None, titles: di
     return how
 
 
-def reply(message: str, track: str, recogniser: rec.Recogniser | None = None) -> tuple[dict[str, Any], rec.Recognition]:
-    """The chat answer for `message` at `track` (no storage): see tutor.views.chat.ChatReply for the shape."""
+# What children type that is not a question: a greeting, a thank-you, or saying they are lost. The recogniser was
+# trained on questions about the lessons, so it calls these "not sure" or "I don't know about that"; they get a
+# friendly word and the starter questions instead. Matched whole (after normalise_small_talk), never as part of a
+# longer message ("hi, what is a neuron" is a question).
+SMALL_TALK: dict[str, frozenset[str]] = {
+    "hello": frozenset({"hi", "hello", "hey", "hiya", "hi there", "hello there", "hey there", "good morning",
+                        "good afternoon", "good evening", "howdy", "yo", "hola", "hallo", "sup", "whats up"}),
+    "thanks": frozenset({"thanks", "thank you", "thankyou", "thx", "ty", "thanks a lot", "thank you very much",
+                         "ok thanks", "ok thank you", "cool thanks", "cheers", "great thanks"}),
+    "confused": frozenset({"i dont get it", "i do not get it", "i dont understand", "i do not understand",
+                           "i dont understand it", "i dont get this", "i dont understand this", "i dont know",
+                           "confused", "im confused", "i am confused", "so confused", "huh", "what", "wat", "wut",
+                           "help", "help me", "i need help", "i am lost", "im lost", "lost"}),
+}
+
+
+def normalise_small_talk(text: str) -> str:
+    """Lower case, apostrophes dropped, anything but letters and spaces made a space: "I don't get it!!" is
+    "i dont get it"."""
+    text = text.lower().replace("'", "").replace("\u2019", "")
+    return " ".join(re.sub(r"[^a-z\s]", " ", text).split())
+
+
+def small_talk(text: str) -> str | None:
+    """Which kind of small talk `text` is, if it is only that ("hello", "thanks", "confused"), else None."""
+    said = normalise_small_talk(text)
+    return next((kind for kind, phrases in SMALL_TALK.items() if said in phrases), None)
+
+
+def _small_talk_reply(kind: str, track: str) -> dict[str, Any]:
+    return {"topic": None, "status": "small-talk", "confidence": 0.0, "reply": PHRASES[kind][track], "title": None,
+            "examples": [], "plots": [], "figures": [], "closest": [],
+            "suggestions": starter_questions(track, 3)}
+
+
+def reply(message: str, track: str,
+          recogniser: rec.Recogniser | None = None) -> tuple[dict[str, Any], rec.Recognition | None]:
+    """The chat answer for `message` at `track` (no storage): see tutor.views.chat.ChatReply for the shape. The
+    recognition is None for small talk (a greeting, a thank-you, "I don't get it"), which is not a question."""
     known_track(track)
     text = message.strip()
     if not text or len(text) > MAX_MESSAGE:
         raise Invalid(f"Write a question of 1 to {MAX_MESSAGE} characters.",
                       [{"field": "message", "message": f"must be 1 to {MAX_MESSAGE} characters"}])
+    if (kind := small_talk(text)) is not None:
+        return _small_talk_reply(kind, track), None
     content = bank()
     recogniser = recogniser or rec.shipped()
     found = recogniser.recognise(text)
@@ -302,10 +353,12 @@ def answer(db: Session, message: str, track: str, learner_id: int | None,
     """Reply to a chat message and record what it was about.
 
     Answered: a ChatTopic (learner id only when a learner or guest is signed in, topic, confidence, track), never the
-    text. Not answered: an UnansweredQuestion with the text scrubbed, no learner id, and only the day it was asked
+    text. Small talk (a greeting, a thank-you, "I don't get it"): nothing. Not answered: an UnansweredQuestion with the text scrubbed, no learner id, and only the day it was asked
     (so it cannot be matched to a learner's activity by its time).
     """
     body, found = reply(message, track, recogniser)
+    if found is None:  # small talk: nothing to learn from, nothing stored
+        return body
     if found.topic is not None:
         db.add(ChatTopic(learner_id=learner_id, topic=found.topic, confidence=found.confidence, track=track))
     else:

@@ -98,7 +98,9 @@ class ChatReply(BaseModel):
     examples: list[ChatExample]
     plots: list[str] = Field(description="plot image URLs")
     suggestions: list[str] = Field(description="2-3 follow-up questions")
-    status: Literal["answered", "unsure", "off-topic"]
+    status: Literal["answered", "unsure", "off-topic", "small-talk"] = Field(
+        description="small-talk: a greeting, a thank-you or 'I don't get it', answered with a friendly word and "
+                    "starter questions")
     title: str | None = Field(default=None, description="the lesson's title when answered")
     lesson_url: str | None = None
     figures: list[ChatFigure] = Field(default=[], description="the plots again, with their text descriptions")

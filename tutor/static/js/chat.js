@@ -489,7 +489,7 @@
   function addTutorBubble(data) {
     counter += 1;
     var id = "tutor-" + counter;
-    var bubble = el("div", { "class": "bubble tutor" + (data.topic ? "" : " unsure") });
+    var bubble = el("div", { "class": "bubble tutor" + (data.topic || data.status === "small-talk" ? "" : " unsure") });
     if (data.title) { bubble.appendChild(el("p", { "class": "bubble-title" }, data.title)); }
     var textBox = el("div", { "class": "reply-text", id: id + "-text" });
     data.reply.split(/\n\n+/).forEach(function (paragraph) { textBox.appendChild(el("p", {}, paragraph)); });
