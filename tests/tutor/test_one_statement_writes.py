@@ -6,43 +6,19 @@ import uuid
 
 import pytest
 from psycopg.pq import TransactionStatus
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
-from tutor import identity
-from tutor.db import driver_rows, get_db
+from tutor.db import get_db
 from tutor.models import Attempt, LearnerItemStats, Mastery
-from tutor.services import lessons, mastery, practice
+from tutor.services import mastery, practice
 
 from .test_attempts import app, attempt  # noqa: F401 - the app with the sample items, and answering one
+from .test_reads_only import transaction_states
 
 ITEM = "t-tf"
 
 
-def statements_seen(app, monkeypatch) -> list[tuple[str, TransactionStatus, bool]]:
-    """(first word, transaction status right after, autocommit) of every statement an answer runs, the reads made
-    with the driver's cursor (tutor.db.driver_rows) included."""
-    seen = []
-
-    def state(conn):
-        dbapi = conn.connection.dbapi_connection
-        return dbapi.info.transaction_status, dbapi.autocommit
-
-    def after(conn, _cursor, statement, _params, _context, _many):
-        seen.append((statement.split()[0].upper(), *state(conn)))
-
-    def watched(conn, statement, params):
-        rows = driver_rows(conn, statement, params)
-        seen.append(("SELECT", *state(conn)))
-        return rows
-
-    for name in ("db_sessionmaker", "db_statement_sessionmaker"):
-        event.listen(app.extensions[name].kw["bind"], "after_cursor_execute", after)
-    for module in (identity, lessons, mastery):
-        monkeypatch.setattr(module, "driver_rows", watched)
-    return seen
-
-
-def rows(app, model, **where) -> int:
+def rows(app, model, **where) -> int:  # noqa: F811 - the app fixture, passed on
     with app.app_context():
         return get_db().scalar(select(func.count()).select_from(model).filter_by(**where))
 
@@ -58,7 +34,7 @@ def test_on_postgresql_an_answer_sends_no_begin_and_no_commit(app, api, monkeypa
     first = attempt(api, ITEM, {"value": True})  # the guest is made by this first answer
     assert first.status_code == 200
     concept = first.get_json()["mastery"]["concept"]
-    seen = statements_seen(app, monkeypatch)
+    seen = transaction_states(app, monkeypatch)
     reply = attempt(api, ITEM, {"value": False})
     assert reply.status_code == 200
     words = [word for word, _, _ in seen]

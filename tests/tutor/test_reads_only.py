@@ -23,7 +23,7 @@ def pg_app(app):
 
 def transaction_states(app, monkeypatch) -> list[tuple[str, TransactionStatus, bool]]:
     """(first word of each statement, the connection's transaction status right after it, autocommit) for every
-    statement run through either session maker of the app, and for the reads made with the driver's cursor
+    statement run through any session maker of the app, and for the reads made with the driver's cursor
     (tutor.db.driver_rows: the signed-in person, a lesson's progress), which no SQLAlchemy event sees."""
     seen = []
 
@@ -39,7 +39,7 @@ def transaction_states(app, monkeypatch) -> list[tuple[str, TransactionStatus, b
         seen.append(("SELECT", *state(conn)))
         return rows
 
-    for name in ("db_sessionmaker", "db_read_sessionmaker"):
+    for name in [name for name in app.extensions if name.endswith("sessionmaker")]:  # every session the app makes
         event.listen(app.extensions[name].kw["bind"], "after_cursor_execute", after)
     for module in (identity, lessons, mastery):
         monkeypatch.setattr(module, "driver_rows", watched)
