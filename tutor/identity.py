@@ -30,9 +30,9 @@ def load_user(user_id: str) -> Account | Learner | None:
     """The signed-in person of a session ("learner:12", "account:3"), as a row of this request's database session.
 
     Every request of a signed-in person starts here. The ORM's get costs several times its query, so the row is
-    read with a prebuilt SELECT through the driver's cursor (_person_row) and attached to the session as a persistent object, as if the ORM had
-    loaded it (make_transient_to_detached, then add: no attribute counts as changed; relationships load lazily; a
-    change made later is written by the next flush)."""
+    read with a prebuilt SELECT through the driver's cursor (_person_row) and attached to the session as a
+    persistent object, as if the ORM had loaded it (make_transient_to_detached, then add: no attribute counts as
+    changed; relationships load lazily; a change made later is written by the next flush)."""
     kind, _, raw = user_id.partition(":")
     model = USER_MODELS.get(kind)
     if model is None or not raw.isdigit():
