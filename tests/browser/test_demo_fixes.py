@@ -196,6 +196,12 @@ def test_gentle_playground_shows_whole_numbers_from_the_engine(open_page):
     moved = service.playground(0, [0.55, 0.2])
     expect(summary).to_have_text(f"The answer: {hundredths(moved['output'])}")
     assert not DECIMAL.search(everything_shown(page, "playground"))
+    new_lines = part(page, "new-weights")
+    expect(new_lines).to_have_text("Mix up the lines")  # a 6-year-old's word for new weights
+    new_lines.click()
+    mixed = service.playground(1, [0.55, 0.2])
+    expect(summary).to_have_text(f"The answer: {hundredths(mixed['output'])}")
+    assert not DECIMAL.search(everything_shown(page, "playground"))
     assert not page.errors, page.errors
 
 
