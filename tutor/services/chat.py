@@ -268,7 +268,7 @@ def _how(recogniser: rec.Recogniser, message: str, topic: str | None, titles: di
 
 # What children type that is not a question: a greeting, a thank-you, or saying they are lost. The recogniser was
 # trained on questions about the lessons, so it calls these "not sure" or "I don't know about that"; they get a
-# friendly word and the starter questions instead. Matched whole (after normalise_small_talk), never as part of a
+# friendly word and the starter questions instead. Matched whole (after the recogniser's normalise: lower case, apostrophes and punctuation dropped), never as part of a
 # longer message ("hi, what is a neuron" is a question).
 SMALL_TALK: dict[str, frozenset[str]] = {
     "hello": frozenset({"hi", "hello", "hey", "hiya", "hi there", "hello there", "hey there", "good morning",
@@ -282,16 +282,9 @@ SMALL_TALK: dict[str, frozenset[str]] = {
 }
 
 
-def normalise_small_talk(text: str) -> str:
-    """Lower case, apostrophes dropped, anything but letters and spaces made a space: "I don't get it!!" is
-    "i dont get it"."""
-    text = text.lower().replace("'", "").replace("\u2019", "")
-    return " ".join(re.sub(r"[^a-z\s]", " ", text).split())
-
-
 def small_talk(text: str) -> str | None:
     """Which kind of small talk `text` is, if it is only that ("hello", "thanks", "confused"), else None."""
-    said = normalise_small_talk(text)
+    said = rec.normalise(text)
     return next((kind for kind, phrases in SMALL_TALK.items() if said in phrases), None)
 
 
