@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app, g, has_request_context, request
-from sqlalchemy import Connection, Dialect, Engine, MetaData, Select, create_engine, event
-from sqlalchemy.exc import DisconnectionError
+from sqlalchemy import Connection, Dialect, Engine, Executable, MetaData, Select, create_engine, event
+from sqlalchemy.exc import DBAPIError, DisconnectionError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 NAMING_CONVENTION = {
@@ -155,7 +155,7 @@ def init_app(app: Flask, url: str) -> None:
     app.extensions["db_sessionmaker"] = sessionmaker(engine, expire_on_commit=False)
     if engine.dialect.name == "postgresql":
         # Same pool; each connection is in autocommit while a reads_only view has it, back to normal when returned.
-        reader = engine.execution_options(isolation_level="AUTOCOMMIT")
+        reader = engine.execution_options(isolation_level="AUTOCOMMIT", tutor_reads_only=True)
         event.listen(reader, "before_cursor_execute", _refuse_writes)
         app.extensions["db_read_sessionmaker"] = sessionmaker(reader, expire_on_commit=False)
         # The same again, without the guard, for views whose writes are each one statement (one_statement_writes).
@@ -226,25 +226,41 @@ def _close_session(_exc: BaseException | None) -> None:
         session.close()
 
 
-# ---- the hottest reads, through the driver's own cursor ---------------------------------------------------------------
+# ---- the hottest statements, through the driver's own cursor -----------------------------------------------------------
 
-class _DriverSelect:
-    """A prebuilt SELECT compiled once for one dialect: its SQL, how its parameters are passed, the names of its
-    columns and the result processors Core would apply to them (SQLite's booleans, datetimes and JSON, say), worked
-    out from the driver's column types the first time it runs (PostgreSQL's numbers need them)."""
+class _DriverStatement:
+    """A prebuilt statement compiled once for one dialect: its SQL, how its parameters are passed and the bind
+    processors Core would apply to them on the way in (SQLite's datetimes, JSON), and for a SELECT the names of its
+    columns and the result processors Core would apply on the way out (SQLite's booleans, datetimes and JSON),
+    worked out from the driver's column types the first time it runs (PostgreSQL's numbers need them)."""
 
-    def __init__(self, statement: Select, dialect: Dialect) -> None:
+    def __init__(self, statement: Executable, dialect: Dialect) -> None:
         compiled = statement.compile(dialect=dialect)
+        binders = {}
         for name, bind in compiled.binds.items():
-            if bind.expanding or bind.type.dialect_impl(dialect).bind_processor(dialect) is not None:
-                raise ValueError(f"driver_rows: parameter {name!r} needs Core (expanding or converted on the way in)")
+            if bind.expanding:
+                raise ValueError(f"driver statements: parameter {name!r} needs Core (an expanding IN list)")
+            if (process := bind.type.dialect_impl(dialect).bind_processor(dialect)) is not None:
+                binders[name] = process
         self.dialect = dialect
         self.sql = compiled.string
         self.positions = tuple(compiled.positiontup) if compiled.positiontup else None
-        self.columns = list(statement.selected_columns)
+        self.binders = tuple(binders.items())
+        self.literal = {name: binders[name](bind.value) if name in binders else bind.value
+                        for name, bind in compiled.binds.items() if not bind.required}
+        self.columns = list(statement.selected_columns) if isinstance(statement, Select) else []
         self.keys = tuple(column.key for column in self.columns)
-        self.literal = {name: bind.value for name, bind in compiled.binds.items() if not bind.required}
         self.processors: tuple | None = None
+
+    def parameters(self, params: Mapping[str, Any]) -> tuple | dict[str, Any]:
+        values = {**self.literal, **params}
+        for name, process in self.binders:
+            if name in params:  # a literal's value was processed once, above
+                values[name] = process(values[name])
+        try:
+            return tuple(values[name] for name in self.positions) if self.positions is not None else values
+        except KeyError as missing:
+            raise ValueError(f"driver statements: no value for parameter {missing}") from None
 
     def processors_for(self, description) -> tuple:
         if self.processors is None:
@@ -254,8 +270,28 @@ class _DriverSelect:
 
 
 @lru_cache(maxsize=256)
-def _driver_select(statement: Select, dialect: Dialect) -> _DriverSelect:
-    return _DriverSelect(statement, dialect)
+def _driver_statement(statement: Executable, dialect: Dialect) -> _DriverStatement:
+    return _DriverStatement(statement, dialect)
+
+
+def _run(connection: Connection, compiled: _DriverStatement, params: Mapping[str, Any], fetch: bool):
+    """Run a compiled statement on the connection's driver cursor; a driver error is raised as Core raises it."""
+    parameters = compiled.parameters(params)
+    dbapi = connection.dialect.loaded_dbapi
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute(compiled.sql, parameters)
+        if not fetch:
+            return None
+        return cursor.fetchall(), compiled.processors_for(cursor.description)
+    except dbapi.Error as error:
+        gone = connection.dialect.is_disconnect(error, connection.connection.dbapi_connection, cursor)
+        if gone:
+            connection.invalidate(error)  # as Core does: the pool replaces the connection the server dropped
+        raise DBAPIError.instance(compiled.sql, parameters, error, dbapi.Error, dialect=connection.dialect,
+                                  connection_invalidated=gone) from error
+    finally:
+        cursor.close()
 
 
 def driver_rows(connection: Connection, statement: Select, params: Mapping[str, Any]) -> list[tuple]:
@@ -263,33 +299,31 @@ def driver_rows(connection: Connection, statement: Select, params: Mapping[str, 
 
     A request's few hottest reads (the signed-in person, the lesson's progress, an answer's recent scores) are one
     small query each, and Core's execute costs several times such a query: an execution context, a result object
-    and their bookkeeping, 40–90 µs per query in-process on the load bench's machine. Their SQL and result
-    processors are worked out once per statement and dialect. Parameters are passed as given (statements whose
-    parameters Core would convert are refused when first compiled). An error from the driver is left to Core: the
-    statement runs again through it, which raises SQLAlchemy's wrapped error and invalidates a connection the
-    server dropped, as every other query does. No SQLAlchemy event sees these reads.
+    and their bookkeeping, 40–90 µs per query in-process on the load bench's machine. Their SQL, bind and result
+    processors are worked out once per statement and dialect. A driver error is raised as SQLAlchemy's wrapped
+    error (IntegrityError, OperationalError...), and a connection the server dropped is invalidated, as Core does.
+    No SQLAlchemy event sees these statements.
 
     `statement` must be built once (a module constant): the compiled form is cached by the statement object."""
-    compiled = _driver_select(statement, connection.dialect)
-    values = {**compiled.literal, **params}
-    try:
-        cursor = connection.connection.cursor()
-        try:
-            cursor.execute(compiled.sql, tuple(values[name] for name in compiled.positions)
-                           if compiled.positions is not None else values)
-            raw = cursor.fetchall()
-            processors = compiled.processors_for(cursor.description)
-        finally:
-            cursor.close()
-    except connection.dialect.loaded_dbapi.Error:
-        return [tuple(row) for row in connection.execute(statement, dict(params)).all()]
+    raw, processors = _run(connection, _driver_statement(statement, connection.dialect), params, fetch=True)
     return [tuple(value if process is None else process(value) for process, value in zip(processors, row))
             for row in raw]
 
 
+def driver_execute(connection: Connection, statement: Executable, params: Mapping[str, Any]) -> None:
+    """Run a prebuilt INSERT, UPDATE or DELETE (no RETURNING) with the driver's own cursor, as driver_rows reads: the
+    statements that store an answer, Core's bookkeeping costing more than SQLite's write itself. It runs in the
+    connection's transaction, as Core's execute would; the same parameters, processed as Core would. No SQLAlchemy
+    event sees it, so it refuses itself in a reads_only view (whose guard is such an event)."""
+    compiled = _driver_statement(statement, connection.dialect)
+    if connection.get_execution_options().get("tutor_reads_only"):
+        raise WriteInReadOnlyView(f"a view marked reads_only ran: {compiled.sql[:80]}")
+    _run(connection, compiled, params, fetch=False)
+
+
 def driver_keys(connection: Connection, statement: Select) -> tuple[str, ...]:
     """The column names of driver_rows' rows (None for a column without one, such as an EXISTS)."""
-    return _driver_select(statement, connection.dialect).keys
+    return _driver_statement(statement, connection.dialect).keys
 
 
 def alembic_config(url: str):

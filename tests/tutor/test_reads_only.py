@@ -9,9 +9,9 @@ from psycopg.pq import TransactionStatus
 from sqlalchemy import event, func, select
 
 from tutor import identity
-from tutor.db import WriteInReadOnlyView, driver_rows, get_db, reads_only
+from tutor.db import WriteInReadOnlyView, driver_execute, driver_rows, get_db, reads_only
 from tutor.models import ChatTopic
-from tutor.services import lessons, mastery
+from tutor.services import lessons, mastery, practice
 
 
 @pytest.fixture
@@ -23,8 +23,9 @@ def pg_app(app):
 
 def transaction_states(app, monkeypatch) -> list[tuple[str, TransactionStatus, bool]]:
     """(first word of each statement, the connection's transaction status right after it, autocommit) for every
-    statement run through any session maker of the app, and for the reads made with the driver's cursor
-    (tutor.db.driver_rows: the signed-in person, a lesson's progress), which no SQLAlchemy event sees."""
+    statement run through any session maker of the app, and for the statements run with the driver's cursor
+    (tutor.db.driver_rows: the signed-in person, a lesson's progress; driver_execute: an answer's write), which no
+    SQLAlchemy event sees."""
     seen = []
 
     def state(conn):
@@ -39,10 +40,15 @@ def transaction_states(app, monkeypatch) -> list[tuple[str, TransactionStatus, b
         seen.append(("SELECT", *state(conn)))
         return rows
 
+    def written(conn, statement, params):
+        driver_execute(conn, statement, params)
+        seen.append((str(statement).split()[0].upper(), *state(conn)))
+
     for name in [name for name in app.extensions if name.endswith("sessionmaker")]:  # every session the app makes
         event.listen(app.extensions[name].kw["bind"], "after_cursor_execute", after)
     for module in (identity, lessons, mastery):
         monkeypatch.setattr(module, "driver_rows", watched)
+    monkeypatch.setattr(practice, "driver_execute", written)
     return seen
 
 
@@ -92,6 +98,27 @@ def test_a_marked_view_that_writes_is_refused_and_writes_nothing(pg_app, client,
     assert [type(r.exc_info[1]) for r in caplog.records if r.exc_info] == [WriteInReadOnlyView]
     with pg_app.app_context():
         assert get_db().scalar(select(func.count()).select_from(ChatTopic)) == 0
+
+
+def test_a_marked_view_that_writes_with_the_drivers_cursor_is_refused_too(pg_app, client, caplog):
+    """tutor.db.driver_execute skips SQLAlchemy's events, the guard above included, so it checks for itself."""
+    table = ChatTopic.__table__
+    add = table.insert().values(learner_id=None, topic="neuron", confidence=0.9, track="ages-5-8")
+
+    @reads_only
+    def writes_with_the_driver():
+        driver_execute(get_db().connection(), add, {})
+        return "stored"
+
+    pg_app.add_url_rule("/test-driver-writes", view_func=writes_with_the_driver)
+    with caplog.at_level(logging.ERROR, logger="tutor.errors"):
+        assert client.get("/test-driver-writes").status_code == 500
+    assert [type(r.exc_info[1]) for r in caplog.records if r.exc_info] == [WriteInReadOnlyView]
+    with pg_app.app_context():
+        assert get_db().scalar(select(func.count()).select_from(ChatTopic)) == 0
+        driver_execute(get_db().connection(), add, {})  # the same statement outside such a view is written
+        get_db().commit()
+        assert get_db().scalar(select(func.count()).select_from(ChatTopic)) == 1
 
 
 READ_PAGES = {"learn.lesson": "/learn/neuron?track=ages-5-8", "learn.lessons": "/learn?track=ages-5-8",

@@ -274,23 +274,82 @@ def test_driver_rows_give_what_core_gives(app, db):
         assert isinstance(driver_rows(connection, _USER_ROWS[Learner], {"id": guest_id})[0][7], bool)
 
 
-def test_driver_rows_refuse_a_parameter_core_would_convert(app):
+def test_an_answer_written_with_the_drivers_cursor_stores_what_core_would(app, db, monkeypatch):
+    """tutor.db.driver_execute writes an answer's statements (the attempt, its mastery row, the dashboard's counts)
+    with the driver's cursor: the rows stored are the ones Core's execute stores from the same values, JSON,
+    booleans and datetimes included. One learner answers through Core, another through the driver."""
+    from sqlalchemy import select
+
+    from tutor.models import Attempt, LearnerItemStats, LearnerWrongAnswer, Mastery
+    from tutor.services import practice
+
+    with app.app_context():
+        from tutor.content_bank import bank
+        item = next(i for q in bank().quizzes("ages-9-12") for i in bank().quiz_items(q.id) if i.kind == "choice")
+    right = next(o.id for o in item.options if o.correct)
+    wrong = next(o.id for o in item.options if not o.correct)
+    add_guest_route(app)
+
+    def answer_twice(client) -> int:
+        learner_id = client.get("/_test/guest").get_json()["id"]
+        api = Api(client)
+        for n, option in enumerate((wrong, right, wrong)):
+            reply = api.post("/api/attempts", {"item_id": item.id, "answer": {"option": option}},
+                             headers={"Idempotency-Key": f"same-{n}"})
+            assert reply.status_code == 200, reply.text
+        return learner_id
+
+    with monkeypatch.context() as patch:
+        patch.setattr(practice, "driver_execute", lambda connection, statement, values:
+                      connection.execute(statement, values))
+        by_core = answer_twice(app.test_client())
+    by_driver = answer_twice(app.test_client())
+
+    def timeless(key, value):  # the moments differ between the two learners; their types must not
+        if key.endswith(("_at", "_due")):
+            return type(value)
+        if key == "review_card":
+            return {k: (type(v) if k in ("due", "last_review") else v) for k, v in value.items()}
+        return value
+
+    def stored(model, learner_id, skip=("id", "learner_id")):
+        rows = db.execute(select(model.__table__).where(model.__table__.c.learner_id == learner_id)
+                          .order_by(*model.__table__.primary_key.columns)).mappings().all()
+        return [{k: timeless(k, v) for k, v in row.items() if k not in skip} for row in rows]
+
+    for model in (Attempt, Mastery, LearnerItemStats, LearnerWrongAnswer):
+        ours, theirs = stored(model, by_driver), stored(model, by_core)
+        assert ours and ours == theirs, model.__name__
+    attempt = db.scalars(select(Attempt).where(Attempt.learner_id == by_driver)).first()
+    assert isinstance(attempt.reply, dict) and attempt.reply["correct"] is False
+    assert attempt.created_at.tzinfo is not None or db.bind.dialect.name == "sqlite"
+
+
+def test_driver_rows_convert_parameters_as_core_does(app, db):
+    """A parameter Core converts on the way in (a datetime, which SQLite stores as text) is converted the same way."""
     from sqlalchemy import DateTime, bindparam, select
 
     from tutor.db import driver_rows, get_db
-    from tutor.models import Attempt
+    from tutor.models import Learner
 
-    since = select(Attempt.id).where(Attempt.created_at > bindparam("since", type_=DateTime(timezone=True)))
-    with app.test_request_context("/"):
-        connection = get_db().connection()
-        if connection.dialect.name == "sqlite":  # PostgreSQL's driver takes datetimes as they are
-            with pytest.raises(ValueError, match="since"):
-                driver_rows(connection, since, {"since": datetime.datetime.now(datetime.UTC)})
+    add_guest_route(app)
+    app.test_client().get("/_test/guest")
+    table = Learner.__table__
+    for moment in (datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC), datetime.datetime(2999, 1, 1, tzinfo=datetime.UTC)):
+        since = select(table.c.id).where(table.c.created_at > bindparam("since", type_=DateTime(timezone=True)))
+        with app.test_request_context("/"):
+            connection = get_db().connection()
+            ours = driver_rows(connection, since, {"since": moment})
+            assert ours == [tuple(row) for row in connection.execute(since, {"since": moment}).all()]
+            assert len(ours) == (1 if moment.year == 2000 else 0)
 
 
-def test_a_driver_error_goes_back_through_core(app, monkeypatch):
-    """SQLite: the statement runs again through Core, which gives the rows (here the driver's SQL was broken on
-    purpose); PostgreSQL: see the dead-connection test below."""
+def test_a_driver_error_is_raised_as_cores_error(app, monkeypatch):
+    """A driver error comes out as SQLAlchemy's wrapped error, as Core raises it (the callers catch those: an
+    answer's IntegrityError is a retried key), and the connection goes on working. PostgreSQL: see the
+    dead-connection test below."""
+    from sqlalchemy.exc import IntegrityError, OperationalError
+
     from tutor import db as tutor_db
     from tutor.identity import _USER_ROWS
     from tutor.models import Learner
@@ -302,15 +361,23 @@ def test_a_driver_error_goes_back_through_core(app, monkeypatch):
         if connection.dialect.name != "sqlite":
             pytest.skip("on PostgreSQL a failed statement ends the transaction: the disconnect test covers it")
         good = tutor_db.driver_rows(connection, _USER_ROWS[Learner], {"id": guest_id})
-        compiled = tutor_db._driver_select(_USER_ROWS[Learner], connection.dialect)
+        compiled = tutor_db._driver_statement(_USER_ROWS[Learner], connection.dialect)
         monkeypatch.setattr(compiled, "sql", "SELECT * FROM no_such_table WHERE id = ?")
+        with pytest.raises(OperationalError, match="no_such_table") as raised:
+            tutor_db.driver_rows(connection, _USER_ROWS[Learner], {"id": guest_id})
+        assert not raised.value.connection_invalidated
+        monkeypatch.undo()
         assert tutor_db.driver_rows(connection, _USER_ROWS[Learner], {"id": guest_id}) == good
+        table = Learner.__table__
+        twin = table.insert().values(id=guest_id, nickname="twin", track="ages-5-8", is_guest=True)
+        with pytest.raises(IntegrityError):
+            tutor_db.driver_execute(connection, twin, {})
 
 
 def test_a_dead_connection_under_the_person_read_is_dropped_from_the_pool(app, database_url):
-    """The driver's own cursor skips Core's error handling, so a driver error goes back through Core: a connection
-    the database server dropped raises SQLAlchemy's error with the connection invalidated, and the next request
-    gets a fresh one instead of the dead one again."""
+    """The driver's own cursor skips Core's error handling, so tutor.db does what Core does: a connection the database
+    server dropped raises SQLAlchemy's error with the connection invalidated, and the next request gets a fresh one
+    instead of the dead one again."""
     if not database_url.startswith("postgresql"):
         pytest.skip("a server-side disconnect needs PostgreSQL")
     import psycopg
