@@ -67,6 +67,7 @@ MATRIX: dict[tuple[str, str], str] = {
     ("POST", "/teacher/classes/new"): "teacher",
     ("GET", "/teacher/classes/<int:classroom_id>"): "teacher-owns",
     ("GET", "/teacher/classes/<int:classroom_id>/join-sheet"): "teacher-owns",
+    ("GET", "/teacher/classes/<int:classroom_id>/sign-in-cards"): "teacher-owns",
     ("GET", "/teacher/classes/<int:classroom_id>/edit"): "teacher-owns",
     ("POST", "/teacher/classes/<int:classroom_id>/edit"): "teacher-owns",
     ("POST", "/teacher/classes/<int:classroom_id>/archive"): "teacher-owns",

@@ -180,28 +180,80 @@ def change_password(db: Session, account: Account, current: str, new: str) -> No
 
 # ---- children of a family -----------------------------------------------------------------------------------------
 
-def add_child(db: Session, parent: Account, *, nickname: str, avatar: str, track: str,
-              pin: str | None = None, pictures: str | list[str] | None = None) -> Learner:
+def child_track(track: str | None, age: str | None = None) -> str:
+    """The track a parent picked; without one, the track suggested for the age they typed (an age is only read to
+    suggest a track, never stored). A typed age must be a number from 3 to 19 even when a track is picked."""
+    track, age = track or "", (age or "").strip()
+    # isdecimal, not isdigit: "²" is a digit that int() cannot read, and a server error would greet the parent.
+    if age and not (age.isdecimal() and 3 <= int(age) <= 19):
+        raise Invalid("Type the child's age as a number from 3 to 19.",
+                      [{"field": "age", "message": "a number from 3 to 19"}])
+    if not track and age:
+        return suggest_track(int(age))
+    if not track:
+        raise Invalid("Type the child's age or pick an age track.",
+                      [{"field": "track", "message": "type the age above or pick a track"}])
+    return check_track(track)
+
+
+def _checked(problems: list[dict], check, *args):
+    """check(*args), or None after adding what is wrong to `problems`: one entry per field, with the full sentence
+    a person reads next to that field and in the form's list of problems."""
+    try:
+        return check(*args)
+    except Invalid as exc:
+        fields = [d.get("field") for d in exc.details if isinstance(d, dict)] or [None]
+        problems.extend({"field": field, "message": exc.message} for field in dict.fromkeys(fields))
+        return None
+
+
+def _all_problems(problems: list[dict]) -> Invalid:
+    """One error for every problem found: the only problem's own sentence, or how many there are to fix."""
+    if len(problems) == 1:
+        return Invalid(problems[0]["message"], problems)
+    return Invalid(f"There are {len(problems)} things to fix before we can save this.", problems)
+
+
+def add_child(db: Session, parent: Account, *, nickname: str, avatar: str, track: str | None,
+              age: str | None = None, pin: str | None = None, pictures: str | list[str] | None = None) -> Learner:
+    """A new child in the parent's family. Every field is checked before anything is stored, and every problem is
+    reported at once (each with its field), so the parent fixes the form in one go."""
     if parent.role != "parent":
         raise Forbidden("Only parents add children.")
-    child = Learner(nickname=clean_nickname(nickname), avatar=check_avatar(avatar), track=check_track(track),
-                    parent_id=parent.id, is_guest=False)
-    _set_child_secret(child, pin, pictures)
+    problems: list[dict] = []
+    nickname = _checked(problems, clean_nickname, nickname)
+    avatar = _checked(problems, check_avatar, avatar)
+    track = _checked(problems, child_track, track, age)
+    secret = _checked(problems, _child_secret, pin, pictures)
+    if problems:
+        raise _all_problems(problems)
+    child = Learner(nickname=nickname, avatar=avatar, track=track, parent_id=parent.id, is_guest=False)
+    _store_secret(child, secret)
     db.add(child)
     db.commit()
     return child
 
 
-def _set_child_secret(child: Learner, pin: str | None, pictures) -> None:
+def _child_secret(pin: str | None, pictures) -> tuple[str, str]:
+    """("pin", the PIN in 0-9) or ("pictures", the picture password), checked but not yet stored."""
     if pin:
-        child.pin_hash = hash_secret(check_pin(pin))
-        child.picture_password = None
-    elif pictures:
-        child.picture_password = parse_picture_password(pictures)
-        child.pin_hash = None
+        return "pin", check_pin(pin)
+    if pictures:
+        return "pictures", parse_picture_password(pictures)
+    raise Invalid("Choose a PIN or a picture password for the child.",
+                  [{"field": "pin", "message": "a PIN or a picture password is needed"}])
+
+
+def _store_secret(child: Learner, secret: tuple[str, str]) -> None:
+    kind, value = secret
+    if kind == "pin":
+        child.pin_hash, child.picture_password = hash_secret(value), None
     else:
-        raise Invalid("Choose a PIN or a picture password for the child.",
-                      [{"field": "pin", "message": "a PIN or a picture password is needed"}])
+        child.picture_password, child.pin_hash = value, None
+
+
+def _set_child_secret(child: Learner, pin: str | None, pictures) -> None:
+    _store_secret(child, _child_secret(pin, pictures))
 
 
 def child_of(db: Session, parent: Account, learner_id: int) -> Learner:

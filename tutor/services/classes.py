@@ -197,3 +197,24 @@ def classes_for(db: Session, teacher: Account, include_archived: bool = False) -
     if not include_archived:
         query = query.where(Classroom.archived.is_(False))
     return list(db.scalars(query))
+
+
+def sign_in_cards(db: Session, teacher: Account, classroom_id: int) -> tuple[Classroom, list[dict]]:
+    """The class and one printable sign-in card per learner in it, in name order: {"learner", "how", "pictures"}.
+
+    how is "pictures" (class code, own name, then the learner's 3 pictures: the ones this class gave them or they
+    chose when they joined, which the teacher sees in the roster too), "family" (a family's child signs in with the
+    family code their grown-up has; the child's PIN or pictures are the family's and are never shown to the teacher)
+    or "none" (no pictures yet: the teacher gives them new ones first). pictures: [(emoji, name)] in order."""
+    classroom = class_of(db, teacher, classroom_id)
+    cards = []
+    for learner in sorted((m.learner for m in classroom.memberships), key=lambda l: (l.nickname.lower(), l.id)):
+        if learner.parent_id is not None:
+            how, pictures = "family", []
+        elif learner.picture_password:
+            how = "pictures"
+            pictures = [accounts.PICTURES[p] for p in learner.picture_password.split("-") if p in accounts.PICTURES]
+        else:
+            how, pictures = "none", []
+        cards.append({"learner": learner, "how": how, "pictures": pictures})
+    return classroom, cards

@@ -23,21 +23,6 @@ def _tracks() -> list:
     return [bank().track(t) for t in TRACK_IDS]
 
 
-def _track_from_form(form) -> str:
-    """The track the parent picked; without one, the track suggested for the age they typed."""
-    track, age = form.get("track", ""), (form.get("age") or "").strip()
-    # isdecimal, not isdigit: "²" is a digit that int() cannot read, and a server error would greet the parent.
-    if age and not (age.isdecimal() and 3 <= int(age) <= 19):
-        raise Invalid("Type the child's age as a number from 3 to 19.",
-                      [{"field": "age", "message": "a number from 3 to 19"}])
-    if not track and age:
-        return accounts.suggest_track(int(age))
-    if not track:
-        raise Invalid("Type the child's age or pick an age track.",
-                      [{"field": "track", "message": "type the age above or pick a track"}])
-    return accounts.check_track(track)
-
-
 def _secret_from_form(form) -> dict:
     """{"pin": ...} or {"pictures": ...} as the parent chose; the service says what is wrong with either."""
     if form.get("secret_kind") == "pictures":
@@ -74,9 +59,10 @@ def add_child():
         return render_template("parent/child_form.html", errors=[], form=_picking(request.form),
                                **_form_context(choice.chosen))
     try:
+        # The service checks every field and reports every problem at once; the age only suggests a track.
         child = accounts.add_child(get_db(), current_account("parent"), nickname=request.form.get("nickname", ""),
-                                   avatar=request.form.get("avatar", ""), track=_track_from_form(request.form),
-                                   **_secret_from_form(request.form))
+                                   avatar=request.form.get("avatar", ""), track=request.form.get("track", ""),
+                                   age=request.form.get("age"), **_secret_from_form(request.form))
     except Invalid as exc:
         return form_again("parent/child_form.html", exc, **_form_context(choice.chosen))
     flash(f"{child.nickname} is ready to learn. Use the family code on their device.", "success")

@@ -1,5 +1,6 @@
-"""Teachers' pages: classes, join codes and a printable join sheet, rosters with picture passwords, the class
-dashboard with its exports, one learner's history, printable worksheets and the lessons a class was asked to do."""
+"""Teachers' pages: classes, join codes, a printable join sheet and sign-in cards, rosters with picture passwords,
+the class dashboard with its exports, one learner's history, printable worksheets and the lessons a class was asked
+to do."""
 from __future__ import annotations
 
 from typing import Literal
@@ -71,6 +72,14 @@ def join_sheet(classroom_id: int):
     return render_template("teacher/join_sheet.html", **_class_context(classroom))
 
 
+@bp.get("/classes/<int:classroom_id>/sign-in-cards")
+@role_required("teacher")
+def sign_in_cards(classroom_id: int):
+    """A printable card for every learner in the class: the class code, their name and their 3 pictures."""
+    classroom, cards = classes.sign_in_cards(get_db(), current_account("teacher"), classroom_id)
+    return render_template("teacher/sign_in_cards.html", classroom=classroom, cards=cards, avatars=accounts.AVATARS)
+
+
 @bp.route("/classes/<int:classroom_id>/edit", methods=["GET", "POST"])
 @role_required("teacher")
 def edit_class(classroom_id: int):
@@ -118,8 +127,8 @@ def add_learners(classroom_id: int):
         context = {**_class_context(classroom), "bulk_error": exc.message,
                    "bulk_errors": [{**d, "field": "names"} for d in exc.details]}
         return render_template("teacher/class.html", form=request.form, **context), exc.status
-    flash(f"Added {len(added)} learner{'s' if len(added) != 1 else ''}. Their picture passwords are in the list.",
-          "success")
+    flash(f"Added {len(added)} learner{'s' if len(added) != 1 else ''}. Their picture passwords are in the list, and "
+          "you can print a sign-in card for each learner.", "success")
     return redirect(url_for("teacher.class_page", classroom_id=classroom_id, _anchor="roster"))
 
 
