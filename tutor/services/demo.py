@@ -33,6 +33,7 @@ SHARED_MISCONCEPTION = "bigger-lr-always-faster"
 SEED = 20240917
 KEY_PREFIX = "demo-history-"
 HISTORY_DAYS = 20  # the histories' sessions fall on days 1 to 20 before now
+ASSIGNED_DAYS_AGO = 2  # when the class did the lessons its teacher set
 
 # How often each kind of learner is right, and how far through the course (share of the concepts) they got.
 PROFILES: dict[str, tuple[float, float]] = {
@@ -117,9 +118,10 @@ def _backdate(parent: Account, classroom: Classroom, learners: list[Learner], mo
         setattr(row, field, moment)
 
 
-def _session_times(rng: random.Random, now: datetime, sessions: int) -> list[datetime]:
-    """Session start times over the last three weeks, oldest first, in school hours."""
-    days = sorted(rng.sample(range(1, HISTORY_DAYS + 1), sessions), reverse=True)
+def _session_times(rng: random.Random, now: datetime, sessions: int, after_days: int = 0) -> list[datetime]:
+    """Session start times over the last three weeks, oldest first, in school hours, none in the last
+    `after_days` days."""
+    days = sorted(rng.sample(range(after_days + 1, HISTORY_DAYS + 1), sessions), reverse=True)
     return [(now - timedelta(days=d)).replace(hour=rng.choice((9, 10, 11, 13, 14)), minute=rng.randint(0, 50),
                                               second=0, microsecond=0) for d in days]
 
@@ -129,20 +131,30 @@ def _history(db: Session, bank: Bank, learner: Learner, track: str, profile: str
     skill, reach = PROFILES[profile]
     concepts = [lesson.id for lesson in bank.concepts(track)]
     reached = concepts[:max(2, round(reach * len(concepts)) - rng.randint(0, 2))]
-    starts = _session_times(rng, now, sessions or rng.randint(6, 9))
-    per_session = max(1, len(reached) // len(starts) + 1)
-    for n, start in enumerate(starts):
-        todo = reached[n * per_session:(n + 1) * per_session] or rng.sample(reached, 1)  # then review
+    assignments = track == "ages-9-12" and sessions is None  # the class's set lessons, two days ago, come last
+    starts = _session_times(rng, now, sessions or rng.randint(6, 9),
+                            after_days=ASSIGNED_DAYS_AGO if assignments else 0)
+    if sessions is None:  # a class member: a few lessons per session, then reviews
+        per_session = max(1, len(reached) // len(starts) + 1)
+        chunks = [reached[n * per_session:(n + 1) * per_session] for n in range(len(starts))]
+    else:  # a family child's few sessions: each brings new lessons, the furthest last (the plan's later months)
+        chunks = [reached[n * len(reached) // len(starts):(n + 1) * len(reached) // len(starts)]
+                  for n in range(len(starts))]
+    for start, chunk in zip(starts, chunks):
+        todo = chunk or rng.sample(reached, 1)  # then review
         at = start
         for concept in todo:
             at = _session(db, bank, learner, concept, track, at, rng, lambda q: rng.random() < skill)
             _lesson(db, learner, concept, track, skill, at)
-    if track == "ages-9-12" and sessions is None:
-        # Two days ago the class did the lessons the teacher set; most fell for the shared misconception.
-        at = (now - timedelta(days=2)).replace(hour=10, minute=rng.randint(0, 40), second=0, microsecond=0)
+    if assignments:
+        # Two days ago the class did the lessons the teacher set; most fell for the shared misconception. It is
+        # their last session but for the stuck ones' today, and it ends on a right answer: the dashboard's "stuck
+        # now" shows the two it is meant to, whatever the bank's questions and labels.
+        at = (now - timedelta(days=ASSIGNED_DAYS_AGO)).replace(hour=10, minute=rng.randint(0, 40), second=0, microsecond=0)
         for concept in DEMO_ASSIGNMENTS:
             at = _session(db, bank, learner, concept, track, at, rng,
-                          lambda q: rng.random() < (skill if not _offers_shared(q) else skill - 0.45))
+                          lambda q: rng.random() < (skill if not _offers_shared(q) else skill - 0.45),
+                          ends_right=profile != "stuck" and concept == DEMO_ASSIGNMENTS[-1])
             _lesson(db, learner, concept, track, skill, at)
     if profile == "stuck":
         # Today: a session on the learning rate going wrong again and again.
@@ -157,12 +169,15 @@ def _offers_shared(question: Any) -> bool:
 
 
 def _session(db: Session, bank: Bank, learner: Learner, concept: str, track: str, at: datetime,
-             rng: random.Random, right, repeat: int = 1) -> datetime:
+             rng: random.Random, right, repeat: int = 1, ends_right: bool = False) -> datetime:
     """Answer a few questions on `concept` from `at` on; the mastery service updates the concept once, at the end
-    of the session (a review per session, as spaced repetition counts them). Returns when the session ended."""
+    of the session (a review per session, as spaced repetition counts them). Returns when the session ended.
+    `ends_right`: the last answer is right (the random draws stay the same, so the rest of the history does)."""
     score = 0.0
-    for question in _questions(bank, concept, track, rng) * repeat:
-        score = _answer(db, bank, learner, question, right(question), at, rng)
+    questions = _questions(bank, concept, track, rng) * repeat
+    for n, question in enumerate(questions, 1):
+        is_right = right(question) or (ends_right and n == len(questions))
+        score = _answer(db, bank, learner, question, is_right, at, rng)
         at += timedelta(seconds=rng.randint(30, 150))
     mastery.record(db, learner.id, concept, score, at)
     return at
