@@ -22,11 +22,8 @@
     node.scrollIntoView({ block: "nearest", behavior: reduce ? "auto" : "smooth" });
   }
 
-  function speakButton(targetId) {
-    var button = el("button", { type: "button", "class": "speak", "data-speak": targetId, "aria-pressed": "false" },
-      "🔊 Read aloud");
-    button.hidden = !("speechSynthesis" in window);
-    return button;
+  function speakButton(targets) {
+    return window.tutorSpeakButton(targets, "Read aloud", "Read aloud: the tutor's answer");
   }
 
   function addLearnerBubble(text) {
@@ -490,7 +487,7 @@
     counter += 1;
     var id = "tutor-" + counter;
     var bubble = el("div", { "class": "bubble tutor" + (data.topic || data.status === "small-talk" ? "" : " unsure") });
-    if (data.title) { bubble.appendChild(el("p", { "class": "bubble-title" }, data.title)); }
+    if (data.title) { bubble.appendChild(el("p", { "class": "bubble-title", id: id + "-title" }, data.title)); }
     var textBox = el("div", { "class": "reply-text", id: id + "-text" });
     data.reply.split(/\n\n+/).forEach(function (paragraph) { textBox.appendChild(el("p", {}, paragraph)); });
     bubble.appendChild(textBox);
@@ -524,7 +521,7 @@
     }
 
     var tools = el("div", { "class": "bubble-tools" });
-    tools.appendChild(speakButton(id + "-text"));
+    tools.appendChild(speakButton(id + "-title " + id + "-text"));  // the title, then the answer
     bubble.appendChild(tools);
     if (data.how) { bubble.appendChild(howPanel(data.how, id + "-how", data)); }
     log.appendChild(bubble);

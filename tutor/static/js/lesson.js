@@ -381,18 +381,19 @@
     } else {
       verdict = reply.correct ? "✔ Correct" : (reply.score > 0 ? "◐ Partly right" : "✗ Not quite");
     }
-    box.appendChild(el("p", { "class": "verdict" }, verdict));
-    var text = el("p", { id: "check-feedback-text" }, reply.feedback);
-    box.appendChild(text);
+    // The words of the feedback (what read-aloud reads): the verdict, why, and the mix-up behind a wrong answer.
+    var words = el("div", { id: "check-feedback-words" });
+    words.appendChild(el("p", { "class": "verdict" }, verdict));
+    words.appendChild(el("p", { id: "check-feedback-text" }, reply.feedback));
     if (reply.misconception_label && !reply.correct) {
       var mis = el("p");
       mis.appendChild(el("strong", {}, this.gentle ? "A common mix-up: " : "A common idea that is not right: "));
       mis.appendChild(document.createTextNode(reply.misconception_label));
-      box.appendChild(mis);
+      words.appendChild(mis);
     }
+    box.appendChild(words);
     var tools = el("div", { "class": "button-row" });
-    tools.appendChild(el("button", { type: "button", "class": "speak", "data-speak": "check-feedback-text",
-                                     "aria-label": "Read aloud: the feedback" }, "🔊 Read aloud"));
+    tools.appendChild(window.tutorSpeakButton("check-feedback-words", "Read aloud", "Read aloud: the feedback"));
     if (!reply.correct) {
       var again = el("button", { type: "button", "class": "button secondary" }, this.gentle ? "Try again" : "Try again");
       again.addEventListener("click", function () {
@@ -408,10 +409,7 @@
         var back = el("a", { "class": "button secondary", href: "#" + hash }, this.gentle ? "📖 Hear it again" : "📖 Read that part again");
         back.addEventListener("click", function (event) {
           event.preventDefault();
-          var target = document.getElementById(hash);
-          self.messages.forEach(function (m) { if (m.li.hidden) { m.li.hidden = false; } });
-          target.setAttribute("tabindex", "-1");
-          target.focus();
+          self.hearAgain(hash);
         });
         tools.appendChild(back);
       }
@@ -419,6 +417,23 @@
     box.appendChild(tools);
     box.hidden = false;
     box.focus();
+  };
+
+  // "Hear it again" / "Read that part again": the message that explains the slip. A learner who skipped ahead
+  // ("I know this!") has not seen it yet, so the conversation first catches up to it; then it takes the focus and,
+  // on the 5-8 track (whose button promises hearing), is read aloud: the child's tap started it.
+  Lesson.prototype.hearAgain = function (id) {
+    var at = this.messages.findIndex(function (m) { return m.li.id === id; });
+    if (at < 0) { return; }
+    while (this.revealed <= at) { this.revealMessage(false); }
+    this.sendProgress(false);
+    var target = this.messages[at].li;
+    target.setAttribute("tabindex", "-1");
+    target.focus();
+    if (this.gentle && window.tutorSpeak) {
+      var speak = target.querySelector(".speak");
+      if (speak) { window.tutorSpeak(window.tutorSpeakableText(speak), speak); }
+    }
   };
 
   document.addEventListener("DOMContentLoaded", function () {

@@ -29,8 +29,13 @@
     var defCol = el("div", { "class": "matching-col" });
     termCol.appendChild(el("h3", { id: "terms-heading" }, options.gentle ? "Words" : "Terms"));
     defCol.appendChild(el("h3", { id: "defs-heading" }, options.gentle ? "What they mean" : "Definitions"));
-    var termList = el("ul", { "class": "match-list terms", "aria-labelledby": "terms-heading" });
-    var defList = el("ul", { "class": "match-list definitions", "aria-labelledby": "defs-heading" });
+    var base = item.id.replace(/[^a-z0-9-]/gi, "-");
+    var termList = el("ul", { "class": "match-list terms", id: base + "-terms", "aria-labelledby": "terms-heading" });
+    var defList = el("ul", { "class": "match-list definitions", id: base + "-defs", "aria-labelledby": "defs-heading" });
+    if (options.gentle && window.tutorSpeakButton) {  // a child who cannot read them yet hears each list, top to bottom
+      termCol.appendChild(window.tutorSpeakButton(termList.id, "Read the words", "Read the words aloud"));
+      defCol.appendChild(window.tutorSpeakButton(defList.id, "Read what they mean", "Read what they mean aloud"));
+    }
     termCol.appendChild(termList);
     defCol.appendChild(defList);
     columns.appendChild(termCol);

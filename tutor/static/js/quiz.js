@@ -114,8 +114,9 @@
     card.appendChild(top);
     var heading = el("h2", { id: "q-prompt", "class": "question-prompt", tabindex: "-1" }, item.prompt);
     card.appendChild(heading);
-    if (this.gentle) {
-      card.appendChild(el("button", { type: "button", "class": "speak", "data-speak": "q-prompt" }, "🔊 Read it to me"));
+    if (this.gentle) {  // the question, its numbers, the answers to choose from, and the hint once asked for
+      card.appendChild(window.tutorSpeakButton("q-prompt q-given q-choices q-hint", "Read it to me",
+                                               "Read it to me: the question and the answers"));
     }
     if (item.given && item.given.length) { card.appendChild(this.givenBlock(item.given)); }
 
@@ -181,7 +182,7 @@
   };
 
   Quiz.prototype.givenBlock = function (given) {
-    var box = el("div", { "class": "given" });
+    var box = el("div", { "class": "given", id: "q-given" });
     box.appendChild(el("h3", {}, this.gentle ? "The numbers" : "Given (numbers from the engine)"));
     var dl = el("dl", { "class": "given-list" });
     given.forEach(function (g) {
@@ -218,7 +219,7 @@
     this.lockAnswer = null;
     var name = "answer-" + this.index;
     if (item.kind === "choice" || item.kind === "multi" || item.kind === "truefalse") {
-      var fieldset = el("fieldset", { "class": "options" });
+      var fieldset = el("fieldset", { "class": "options", id: "q-choices" });
       fieldset.appendChild(el("legend", { "class": "visually-hidden" },
         item.kind === "multi" ? "Choose every right answer" : "Choose one answer"));
       if (item.kind === "multi") {
@@ -276,7 +277,7 @@
     var steps = item.steps.slice();
     form.appendChild(el("p", { "class": "muted", id: "order-help" },
       "Put the steps in order: use the ↑ and ↓ buttons, or drag a step."));
-    var list = el("ol", { "class": "order-list", "aria-describedby": "order-help" });
+    var list = el("ol", { "class": "order-list", id: "q-choices", "aria-describedby": "order-help" });
     var live = el("p", { "class": "visually-hidden", "aria-live": "polite" });
     form.appendChild(list);
     form.appendChild(live);
@@ -287,7 +288,7 @@
       steps.forEach(function (s, n) {
         var li = el("li", { "class": "order-step", draggable: "true", "data-step": s.id });
         li.appendChild(el("span", { "class": "order-text" }, s.text));
-        var controls = el("span", { "class": "order-controls" });
+        var controls = el("span", { "class": "order-controls", "data-speak-skip": "" });
         var up = el("button", { type: "button", "class": "move move-up", "aria-label": "Move “" + s.text + "” up" }, "↑");
         var down = el("button", { type: "button", "class": "move move-down", "aria-label": "Move “" + s.text + "” down" }, "↓");
         up.disabled = n === 0 || self.answered;
@@ -364,17 +365,19 @@
     } else {
       title = reply.correct ? "✔ Right!" : (reply.score > 0 ? "◐ Partly right: " + Math.round(+(reply.score * 100).toPrecision(12)) + "%" : "✗ Not quite");
     }
-    box.appendChild(el("p", { "class": "feedback-title" }, title));
-    box.appendChild(el("p", { "class": "feedback-why" }, reply.feedback));
+    var words = el("div", { "class": "feedback-words", id: "q-feedback-words" });  // what read-aloud reads
+    box.appendChild(words);
+    words.appendChild(el("p", { "class": "feedback-title" }, title));
+    words.appendChild(el("p", { "class": "feedback-why" }, reply.feedback));
     if (reply.misconception_label && !reply.correct) {
       var mis = el("p", { "class": "misconception" });
       mis.appendChild(el("strong", {}, this.gentle ? "A common mix-up: " : "This answer shows a common idea that is not right: "));
       mis.appendChild(document.createTextNode(reply.misconception_label));
-      box.appendChild(mis);
+      words.appendChild(mis);
     }
     var sol = reply.solution || {};
     if (sol.wrong && sol.wrong.length) {
-      box.appendChild(el("h3", {}, this.gentle ? "Let's fix these" : "Pairs to fix"));
+      words.appendChild(el("h3", {}, this.gentle ? "Let's fix these" : "Pairs to fix"));
       var ul = el("ul", { "class": "wrong-pairs" });
       sol.wrong.forEach(function (w) {
         var li = el("li");
@@ -384,23 +387,26 @@
           + "It means “" + w.correct_text + "”" + (/[.!?…]$/.test(w.correct_text) ? " " : ". ") + w.feedback));
         ul.appendChild(li);
       });
-      box.appendChild(ul);
+      words.appendChild(ul);
     }
     if (sol.order && !reply.correct) {
-      box.appendChild(el("h3", {}, "The right order"));
+      words.appendChild(el("h3", {}, "The right order"));
       var ol = el("ol");
       (sol.steps || sol.order).forEach(function (s) { ol.appendChild(el("li", {}, s)); });
-      box.appendChild(ol);
+      words.appendChild(ol);
     }
     if (sol.steps && sol.answer !== undefined) {
-      box.appendChild(el("h3", {}, "Worked solution (the engine's numbers)"));
+      words.appendChild(el("h3", {}, "Worked solution (the engine's numbers)"));
       var steps = el("ol", { "class": "worked-steps" });
       sol.steps.forEach(function (s) { steps.appendChild(el("li", {}, s.text)); });
-      box.appendChild(steps);
-      box.appendChild(el("p", { "class": "answer-line" }, "Answer: " + sol.answer_text));
+      words.appendChild(steps);
+      words.appendChild(el("p", { "class": "answer-line" }, "Answer: " + sol.answer_text));
     }
     if (sol.explanation && reply.feedback.indexOf(sol.explanation) === -1) {  // not said twice
-      box.appendChild(el("p", { "class": "explanation" }, sol.explanation));
+      words.appendChild(el("p", { "class": "explanation" }, sol.explanation));
+    }
+    if (this.gentle) {
+      box.appendChild(window.tutorSpeakButton("q-feedback-words", "Read it to me", "Read it to me: what the tutor says"));
     }
     if (reply.lesson_link) {
       box.appendChild(el("p", {})).appendChild(el("a", { href: reply.lesson_link, "class": "lesson-link" },
@@ -426,7 +432,9 @@
     if (this.gentle) {
       var stars = this.results.filter(function (r) { return r.score > 0; }).length;
       card.appendChild(starLine("big-stars", Math.max(stars, 1), "You earned " + Math.max(stars, 1) + (stars > 1 ? " stars" : " star")));
-      card.appendChild(el("p", { "class": "lead" }, stars === total ? "Every one! Super work." : "Great practice. Every try helps your brain grow."));
+      // "Every one!" only when every answer was right: a matching game with one pair of seven right earns its star,
+      // but it is not "every one".
+      card.appendChild(el("p", { "class": "lead" }, right === total ? "Every one! Super work." : "Great practice. Every try helps your brain grow."));
     } else {
       var points = this.results.reduce(function (sum, r) { return sum + r.score; }, 0);
       card.appendChild(el("p", { "class": "lead" }, right + " of " + total + " right · score " + Math.round(100 * points / total) + "%"));

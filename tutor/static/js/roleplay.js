@@ -173,9 +173,11 @@
         text(root.querySelector('[data-you-rule="' + index + '"]'), rules[index] || "—");
       });
       var total = articles.length;
+      // The gentle track never cheers "You got 0 stars!": with no star, the words say what the wrong guesses did.
       text(root.querySelector('[data-part="score"]'), gentle
-        ? "You got " + correct + " " + (correct === 1 ? "star" : "stars") + "! " + "⭐".repeat(correct) +
-          " Every wrong guess helped you fix your rule, just like a robot."
+        ? (correct ? "You got " + correct + " " + (correct === 1 ? "star" : "stars") + "! " + "⭐".repeat(correct) + " "
+                   : "No stars this time, and that is OK! ") +
+          "Every wrong guess helped you fix your rule, just like a robot."
         : "You got " + correct + " of " + total + " right the first time you saw them.");
       showTally();
       var tallyPanel = root.querySelector('[data-part="tally"]');

@@ -11,6 +11,7 @@
     var robotGo = D.q(root, "robot-go"), next = D.q(root, "robot-next"), all = D.q(root, "robot-all");
     var track = root.getAttribute("data-track");
     var digLabels = spots.map(function (b) { return b.getAttribute("aria-label"); });
+    var uid = D.q(root, "hint").id.replace(/-hint$/, "");  // this demo's ids (a lesson may hold two)
 
     function say(hint) { return root.getAttribute("data-say-" + hint) || hint; }
 
@@ -27,6 +28,7 @@
       });
       D.clear(D.q(root, "rounds"));
       D.q(root, "robot-status").textContent = "";
+      D.q(root, "status-speak").hidden = true;
       D.q(root, "hint").textContent = "";
       D.q(root, "hint-speak").hidden = true;
       D.q(root, "robot").hidden = true;
@@ -99,9 +101,11 @@
       var fill = D.el("span", { class: "bar-fill" + (far < 1 ? " close" : "") });
       fill.style.width = width.toFixed(1) + "%";
       var away = step.hint === "found" ? "Found it!" : spotsText(far) + " away";
-      return D.el("li", { class: "robot-round", "data-distance": String(step.distance), "data-guess": String(step.guess),
+      var id = uid + "-round-" + step.round;
+      var speak = window.tutorSpeakButton ? window.tutorSpeakButton(id, "", "Read try " + step.round + " aloud") : null;
+      return D.el("li", { class: "robot-round", id: id, "data-distance": String(step.distance), "data-guess": String(step.guess),
                           "data-fix": String(step.fix), "data-next": String(step.next_guess) }, [
-        D.el("span", { class: "round-name", text: "Try " + step.round }),
+        D.el("span", { class: "round-name" }, ["Try " + step.round, speak ? " " : null, speak]),
         D.el("div", { class: "bar-track", role: "img", "aria-label": "Try " + step.round + ": " + away }, [
           fill, D.el("span", { class: "bar-text", text: away })
         ]),
@@ -132,6 +136,7 @@
       var hadFocus = document.activeElement === next || document.activeElement === all;
       next.disabled = done; all.disabled = done;
       if (done && hadFocus) { D.q(root, "again").focus(); }  // the pressed button is finished: not back to the top
+      D.q(root, "status-speak").hidden = !("speechSynthesis" in window);
       D.q(root, "robot-status").textContent = done
         ? (robot.result.found ? "The robot found the treasure at spot " + robot.treasure + " after " + robot.result.rounds_played + " tries." :
            "The robot is " + spotsText(robot.result.final_distance) + " away after " + robot.result.rounds_played + " tries.")
