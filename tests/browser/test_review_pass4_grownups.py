@@ -11,23 +11,13 @@ The server-side checks of the same fixes are in tests/tutor/test_review_pass4_gr
 from __future__ import annotations
 
 import re
-import uuid
 
 from playwright.sync_api import expect
 
 from tests.browser.conftest import SCREENSHOTS
+from tests.browser.test_review_pass3_grownups import FITS, sign_up
 
-FITS = "() => document.documentElement.scrollWidth <= window.innerWidth"
 NAMES = ["Aisha", "Ben", "Chloé", "Dev", "Ella", "Finn", "Grace", "Hugo", "Isla", "李明"]
-
-
-def sign_up(page, role: str) -> None:
-    page.goto(f"/auth/sign-up?role={role}")
-    page.fill("#display_name", "Ana" if role == "parent" else "Ms Rivera")
-    page.fill("#email", f"{role}-{uuid.uuid4().hex[:8]}@example.org")
-    page.fill("#password", "a long grown-up password")
-    page.click("main button[type=submit]")
-    expect(page).to_have_url(re.compile(rf"/{role}/$"))
 
 
 def class_with_learners(page, names: list[str]) -> str:

@@ -9,6 +9,7 @@
 - the dashboard charts shrank to half their size on a phone: they now keep their drawn size in a frame that scrolls
   sideways (what a person sees is checked in tests/browser/test_review_pass4_grownups.py).
 """
+# ruff: noqa: F811 - the tests take the shared fixtures imported below by name
 from __future__ import annotations
 
 import re
@@ -16,23 +17,13 @@ import re
 import pytest
 from sqlalchemy import update
 
-from tests.tutor.test_accounts import Store, add_child, enter_code, learner_attempt, post_form, sign_up, who
+from tests.tutor.test_accounts import add_child, enter_code, learner_attempt, post_form, sign_up, who
+from tests.tutor.test_review_pass3_grownups import parent, store  # noqa: F401 - fixtures, shared
 from tutor.db import get_db
 from tutor.errors import Invalid
 from tutor.models import Account, Classroom, Learner
 from tutor.services import accounts
 from tutor.services.accounts import PICTURES
-
-
-@pytest.fixture
-def store(app) -> Store:
-    return Store(app)
-
-
-@pytest.fixture
-def parent(client):
-    sign_up(client, "ana@example.org", "parent", "Ana")
-    return client
 
 
 @pytest.fixture
