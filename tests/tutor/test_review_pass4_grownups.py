@@ -187,6 +187,32 @@ def test_the_service_collects_every_problem_and_stores_nothing(app, store):
         assert (child.track, child.picture_password) == ("ages-5-8", None) and child.pin_hash
 
 
+def test_the_other_family_forms_report_every_problem_too(app, store, request):
+    """Keeping a guest's progress and editing a child: a wrong code no longer hides a missing PIN, an empty name no
+    longer hides a made-up avatar; each problem is by its field and in the list, and nothing changes."""
+    from tests.tutor.test_accounts import _guest_code, add_guest_route
+
+    add_guest_route(app)  # before the app's first request
+    guest_id, _ = _guest_code(app, app.test_client(), store)
+    parent = request.getfixturevalue("parent")
+    r = post_form(parent, "/parent/claim", {"code": "WRONG234", "nickname": "", "avatar": "fox",
+                                            "secret_kind": "pin", "pin": "", "go": "1"})
+    assert r.status_code == 422
+    assert [t for t, _ in summary_items(r.text)] == ["code", "nickname", "pin"] and "3 things to fix" in r.text
+    for field in ("code", "nickname", "pin"):
+        assert f'id="{field}-error"' in r.text
+    assert store.one(Learner, Learner.id == guest_id).is_guest
+
+    add_child(parent, "Mia")
+    child = store.one(Learner, Learner.nickname == "Mia")
+    r = post_form(parent, f"/parent/children/{child.id}/edit", {"nickname": " ", "avatar": "dragon",
+                                                                  "track": "ages-99"})
+    assert r.status_code == 422
+    assert [t for t, _ in summary_items(r.text)] == ["nickname", "avatar-error", "track-error"]
+    child = store.one(Learner, Learner.id == child.id)
+    assert (child.nickname, child.avatar, child.track) == ("Mia", "fox", "ages-5-8")
+
+
 # ---- 3. charts keep a readable size on a phone ------------------------------------------------------------------
 
 def test_charts_sit_in_a_labelled_keyboard_scrollable_frame_and_keep_their_description(teacher, store):

@@ -266,13 +266,16 @@ def child_of(db: Session, parent: Account, learner_id: int) -> Learner:
 
 def update_child(db: Session, parent: Account, learner_id: int, *, nickname: str | None = None,
                  avatar: str | None = None, track: str | None = None) -> Learner:
+    """Change what the parent sent (None: keep it); every problem is reported at once and nothing is changed."""
     child = child_of(db, parent, learner_id)
-    if nickname is not None:
-        child.nickname = clean_nickname(nickname)
-    if avatar is not None:
-        child.avatar = check_avatar(avatar)
-    if track is not None:
-        child.track = check_track(track)
+    problems: list[dict] = []
+    changes = {name: _checked(problems, check, value) for name, check, value in (
+        ("nickname", clean_nickname, nickname), ("avatar", check_avatar, avatar), ("track", check_track, track))
+        if value is not None}
+    if problems:
+        raise _all_problems(problems)
+    for name, value in changes.items():
+        setattr(child, name, value)
     db.commit()
     return child
 
@@ -350,13 +353,27 @@ def _guest_by_claim_code(db: Session, code: str) -> Learner:
     return guest
 
 
+def _claimable_guest(db: Session, code: str) -> Learner:
+    """The guest a claim code names; an unknown code is a problem with the form's code field."""
+    try:
+        return _guest_by_claim_code(db, code)
+    except NotFound as exc:
+        raise Invalid(exc.message, [{"field": "code", "message": exc.message}]) from None
+
+
 def claim_guest_as_child(db: Session, parent: Account, code: str, *, nickname: str, avatar: str,
                          pin: str | None = None, pictures=None) -> Learner:
     if parent.role != "parent":
         raise Forbidden("Only parents add children.")
-    guest = _guest_by_claim_code(db, code)
-    guest.nickname, guest.avatar = clean_nickname(nickname), check_avatar(avatar)
-    _set_child_secret(guest, pin, pictures)
+    problems: list[dict] = []  # every problem at once, as add_child reports them; nothing changes if there is one
+    guest = _checked(problems, _claimable_guest, db, code)
+    nickname = _checked(problems, clean_nickname, nickname)
+    avatar = _checked(problems, check_avatar, avatar)
+    secret = _checked(problems, _child_secret, pin, pictures)
+    if problems:
+        raise _all_problems(problems)
+    guest.nickname, guest.avatar = nickname, avatar
+    _store_secret(guest, secret)
     guest.parent_id, guest.is_guest, guest.claim_code = parent.id, False, None
     db.commit()
     return guest

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from ..content_bank import bank
 from ..db import get_db
-from ..errors import Invalid, NotFound
+from ..errors import Invalid
 from ..forms import PictureChoice, form_again, picture_context
 from ..identity import current_account, role_required
 from ..models import TRACK_IDS
@@ -134,10 +134,7 @@ def claim_guest():
         child = accounts.claim_guest_as_child(get_db(), current_account("parent"), request.form.get("code", ""),
                                               nickname=request.form.get("nickname", ""),
                                               avatar=request.form.get("avatar", ""), **_secret_from_form(request.form))
-    except NotFound as exc:
-        exc.details = [{"field": "code", "message": exc.message}]
-        return form_again("parent/claim.html", exc, status=422, **_form_context(choice.chosen))
-    except Invalid as exc:
+    except Invalid as exc:  # an unknown code too: every problem of the form at once
         return form_again("parent/claim.html", exc, **_form_context(choice.chosen))
     flash(f"{child.nickname}'s progress is now part of your family.", "success")
     return redirect(url_for("parent.dashboard"))
