@@ -9,14 +9,14 @@ from hypothesis import strategies as st
 from engine import Network
 from tutor import recogniser as rec
 
-# The target is 0.90 for both. Measured with `tutor chat eval` on the bank of this commit (1180 training
-# questions, 135 held-out, 34 off-topic): held-out top-1 0.904 (best guess right 0.926), off-topic "not sure" 0.971.
+# The target is 0.90 for both. Measured with `tutor chat eval` on the bank of this commit (1201 training
+# questions, 135 held-out, 34 off-topic): held-out top-1 0.904 (best guess right 0.941), off-topic "not sure" 1.0.
 # Settings (three seeds averaged, two misspelt copies per question, weight decay 0.02) were chosen by 5-fold
 # cross-validation over the training questions (`tutor chat cv --set folds=5`, averaged over three fold seeds), not on
 # these sets. The FLOORs guard against regressions; raise them as the bank's question sets grow.
 TARGET = 0.90
 FLOOR = 0.88
-OFF_TOPIC_FLOOR = 0.94
+OFF_TOPIC_FLOOR = 0.97
 
 
 @pytest.fixture(scope="module")

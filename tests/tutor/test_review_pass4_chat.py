@@ -83,3 +83,19 @@ def test_held_out_accuracy_is_kept(content_bank):
     assert result["held_out_questions"] >= 135
     assert result["held_out_accuracy"] >= 122 / 135 - 1e-9, result["misses"]
     assert result["off_topic_not_sure"] >= 33 / 34 - 1e-9, result["off_topic_claimed"]
+
+
+KEYWORDS = {"loss": "loss", "loss?": "loss", "mse": "loss", "backprop": "backpropagation", "relu": "activation",
+            "epoch": "training-loop", "gradient descent": "gradient-descent"}
+
+
+def test_a_concepts_own_word_typed_alone_finds_its_lesson(content_bank):
+    """A learner who types just the word ("loss") gets that lesson. Retraining for the robot questions first sent
+    "loss" to the learning-rate lesson (whose training questions say "the loss explodes"); "the loss" and a few
+    other short loss questions were added. None of these words is a training question on its own."""
+    trained = {rec.normalise(q) for qs in content_bank.chat.training.values() for q in qs}
+    shipped = rec.shipped()
+    for message, topic in KEYWORDS.items():
+        assert rec.normalise(message) not in trained, message
+        found = shipped.recognise(message)
+        assert (found.status, found.topic) == ("answered", topic), (message, found)
