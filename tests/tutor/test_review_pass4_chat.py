@@ -99,3 +99,19 @@ def test_a_concepts_own_word_typed_alone_finds_its_lesson(content_bank):
         assert rec.normalise(message) not in trained, message
         found = shipped.recognise(message)
         assert (found.status, found.topic) == ("answered", topic), (message, found)
+
+
+def test_the_chat_page_takes_the_track_a_lesson_links_with(client):
+    """A visitor reading a 5-8 lesson from a link (or a grown-up previewing the track) who taps "Ask the tutor" got
+    the 9-12 chat: its starters and replies, "hidden (relu)" drawings included. The link now carries the lesson's
+    track, and the chat page reads ?track= as the lesson pages do; an unknown one is ignored."""
+    import re
+
+    lesson = client.get("/learn/neuron?track=ages-5-8").get_data(as_text=True)
+    link = re.search(r'<a class="button secondary" href="([^"]+)">Ask the tutor</a>', lesson).group(1)
+    assert link == "/chat/?track=ages-5-8"
+    page = client.get(link).get_data(as_text=True)
+    assert 'data-track="ages-5-8"' in page and chat_service.PHRASES["hello"]["ages-5-8"] in page
+    for asked in ("nonsense", ""):
+        reply = client.get(f"/chat/?track={asked}")
+        assert reply.status_code == 200 and 'data-track="ages-9-12"' in reply.get_data(as_text=True)

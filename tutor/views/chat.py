@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from typing import Literal
 
-from flask import Blueprint, render_template
+from flask import Blueprint, render_template, request
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ..content_bank import bank
 from ..db import get_db
 from ..identity import current_learner, current_track
+from ..models import TRACK_IDS
 from ..security import csrf
 from ..services import chat
-from .api import bp as api_bp, spec
+from .api import bp as api_bp
+from .api import spec
 
 bp = Blueprint("chat", __name__, url_prefix="/chat")
 
@@ -114,7 +116,9 @@ def chat_track(requested: str | None) -> str:
 
 @bp.get("/")
 def page():
-    track = chat_track(None)
+    # ?track= as on the lesson pages: a grown-up previews a track's chat, a link from a lesson keeps its track.
+    asked = request.args.get("track")
+    track = chat_track(asked if asked in TRACK_IDS else None)
     content = bank()
     return render_template(
         "chat/page.html", track=track, gentle=bool(content.track(track) and content.track(track).gentle),
