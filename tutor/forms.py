@@ -61,8 +61,3 @@ class PictureChoice:
 def picture_context(chosen: list[str] | None = None) -> dict:
     """What the picture-password widget (templates/auth/_pictures.html) needs."""
     return {"pictures": PICTURES, "avatars": AVATARS, "chosen": chosen or [], "needed": PICTURE_PASSWORD_LENGTH}
-
-
-def describe_pictures(password: str | None) -> list[tuple[str, str]]:
-    """A stored picture password as (emoji, word) pairs, for the teacher's roster and printed cards."""
-    return [PICTURES[p] for p in (password or "").split("-") if p in PICTURES]

@@ -102,6 +102,11 @@ def parse_picture_password(value: str | list[str]) -> str:
     return "-".join(parts)
 
 
+def describe_pictures(password: str | None) -> list[tuple[str, str]]:
+    """A stored picture password as (emoji, word) pairs, for the teacher's roster and printed sign-in cards."""
+    return [PICTURES[p] for p in (password or "").split("-") if p in PICTURES]
+
+
 def random_picture_password() -> str:
     return "-".join(secrets.choice(list(PICTURES)) for _ in range(PICTURE_PASSWORD_LENGTH))
 

@@ -213,7 +213,7 @@ def sign_in_cards(db: Session, teacher: Account, classroom_id: int) -> tuple[Cla
             how, pictures = "family", []
         elif learner.picture_password:
             how = "pictures"
-            pictures = [accounts.PICTURES[p] for p in learner.picture_password.split("-") if p in accounts.PICTURES]
+            pictures = accounts.describe_pictures(learner.picture_password)
         else:
             how, pictures = "none", []
         cards.append({"learner": learner, "how": how, "pictures": pictures})

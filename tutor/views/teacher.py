@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from ..content_bank import bank
 from ..db import get_db
 from ..errors import Conflict, Invalid, NotFound
-from ..forms import describe_pictures, form_again
+from ..forms import form_again
 from ..identity import current_account, role_required
 from ..models import TRACK_IDS
 from ..services import accounts, classes, worksheets
@@ -26,7 +26,7 @@ def _tracks() -> list:
 
 def _class_context(classroom) -> dict:
     roster = sorted((m.learner for m in classroom.memberships), key=lambda l: l.nickname.lower())
-    return {"classroom": classroom, "roster": roster, "avatars": accounts.AVATARS, "describe": describe_pictures,
+    return {"classroom": classroom, "roster": roster, "avatars": accounts.AVATARS, "describe": accounts.describe_pictures,
             "track_labels": {t.id: t.label for t in _tracks()}, "bulk_errors": [], "claim_errors": [],
             "bulk_error": None, "claim_error": None,
             "assignments": progress.assignments_for_class(get_db(), classroom.id),
@@ -154,7 +154,7 @@ def claim_guest(classroom_id: int):
 @role_required("teacher")
 def reset_pictures(classroom_id: int, learner_id: int):
     learner = classes.reset_picture_password(get_db(), current_account("teacher"), classroom_id, learner_id)
-    words = ", ".join(word for _, word in describe_pictures(learner.picture_password))
+    words = ", ".join(word for _, word in accounts.describe_pictures(learner.picture_password))
     flash(f"{learner.nickname}'s new picture password: {words}.", "success")
     return redirect(url_for("teacher.class_page", classroom_id=classroom_id, _anchor="roster"))
 
