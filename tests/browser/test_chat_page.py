@@ -16,6 +16,16 @@ def choose_track(page, track: str) -> None:
         page.wait_for_load_state("networkidle")
 
 
+def ask_on_a_phone(open_page, track: str, label: str, question: str):
+    """A learner of `track` on a phone opens the chat and asks `question` in the box labelled `label`."""
+    page = open_page("/", "phone")
+    choose_track(page, track)
+    page.goto("/chat/")
+    page.get_by_label(label).fill(question)
+    page.keyboard.press("Enter")
+    return page
+
+
 @pytest.mark.parametrize("size", list(SIZES))
 def test_ask_by_keyboard_and_see_how_it_understood(size, open_page, axe):
     page = open_page("/", size)

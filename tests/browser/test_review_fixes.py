@@ -8,15 +8,11 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.test_chat_page import choose_track
+from tests.browser.test_chat_page import ask_on_a_phone
 
 
 def test_the_chats_worked_example_link_opens_the_lesson_where_it_is_shown(open_page):
-    page = open_page("/", "phone")
-    choose_track(page, "ages-9-12")
-    page.goto("/chat/")
-    page.get_by_label("Your question").fill("why does it go backwards??")
-    page.keyboard.press("Enter")
+    page = ask_on_a_phone(open_page, "ages-9-12", "Your question", "why does it go backwards??")
     link = page.get_by_role("link", name=re.compile("See a worked example"))
     expect(link).to_be_visible()
     link.focus()

@@ -7,7 +7,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.browser.test_chat_page import choose_track
+from tests.browser.test_chat_page import ask_on_a_phone, choose_track
 from tests.browser.test_lesson_journeys import next_until_show
 
 
@@ -23,11 +23,7 @@ def test_a_young_lessons_show_me_opens_the_gentle_neuron_lab(open_page):
 
 
 def test_the_young_chats_how_panel_speaks_in_helpers_and_plain_letter_groups(open_page):
-    page = open_page("/", "phone")
-    choose_track(page, "ages-5-8")
-    page.goto("/chat/")
-    page.get_by_label("Or type your question").fill("wats a neuron")
-    page.keyboard.press("Enter")
+    page = ask_on_a_phone(open_page, "ages-5-8", "Or type your question", "wats a neuron")
     page.locator("details.how summary").last.click()
     body = page.locator("details.how .how-body").last
     expect(body).to_be_visible()
