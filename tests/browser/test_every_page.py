@@ -281,6 +281,9 @@ def become(page: Page, role: str, site: Site) -> None:
         track = role.removeprefix("learner-")
         enter_code(site.family_code)(page, site)
         page.locator(f"a[href='/auth/learner/{site.children[track]}']").click()
+        # pictures.js shows the number pad when the page's scripts run, which moves "Sign in" down: a click aimed
+        # before that lands on a digit of the pad and signs nobody in. Wait for the pad, as a child's eyes would.
+        expect(page.locator("[data-pin-pad]")).to_be_visible()
         page.get_by_label("Your PIN").fill(site.child_pins[track])
         page.get_by_role("button", name="Sign in").click()
         expect(page).to_have_url(re.compile(r"/learn$"))
