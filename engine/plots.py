@@ -9,6 +9,7 @@ worker) would mix up each other's styles or fail to parse tick labels.
 import functools
 import inspect
 import io
+import textwrap
 import threading
 import unicodedata
 
@@ -321,6 +322,13 @@ MASTERY_HATCHES = ("", "xx", "//", "\\\\", "", "--", "++", "oo")
 DEFAULT_LEVELS = ("Not started", "Tried it", "Getting there", "Good at it", "Mastered")
 MAX_DAYS = 366
 MAX_CONCEPTS = 40
+# The dashboard plots' narrow layout is for a phone: drawn at the width of a 390 px phone's content column (about
+# 320 CSS px), so its 11 pt text shows at about 14 px without scaling, and the mastery chart puts each concept's name
+# above its own bar (wrapped when long) instead of beside it, leaving the whole width to the bars.
+WIDE_WRAP = 24  # characters per line of a concept's name beside its bar
+NARROW_WIDTH = 3.3  # inches
+NARROW_WRAP = 34  # characters per line of a concept's name in the narrow layout (11 pt DejaVu Sans in 3.3 inches)
+LAYOUTS = ("wide", "narrow")
 
 
 def _texts(name, value, max_length):
@@ -368,11 +376,13 @@ def _subject(value):
 
 
 @plot
-def activity(seed=0, days=None, attempts=None, correct=None, subject=None):  # noqa: ARG001 - seed: every plot takes one
+def activity(seed=0, days=None, attempts=None, correct=None, subject=None,  # noqa: ARG001 - seed: every plot takes one
+             layout="wide"):
     """Answers per day over time, split into right (blue, solid) and not right (orange, hatched).
     days: consecutive dates (YYYY-MM-DD, at most 366); attempts: answers on each day; correct: how many were right;
     subject: who gave them, named in the description ("the class", a learner's nickname, "you"; by default nobody
-    is named)."""
+    is named); layout: "wide" (7 inches) or "narrow" (3.3 inches for a phone, fewer dates, the legend above)."""
+    layout = choice("layout", layout, LAYOUTS)
     subject = _subject(subject)
     days = [_day(d) for d in _texts("days", days or [], MAX_DAYS)]
     attempts = _counts("attempts", attempts if attempts is not None else [], len(days))
@@ -381,20 +391,28 @@ def activity(seed=0, days=None, attempts=None, correct=None, subject=None):  # n
         raise ValueError("correct can never be more than attempts on the same day")
     if any((b - a).days != 1 for a, b in zip(days, days[1:])):
         raise ValueError("days must be consecutive dates, one per day, oldest first")
-    fig = Figure(figsize=(7, 3.2))
+    narrow = layout == "narrow"
+    fig = Figure(figsize=(NARROW_WIDTH, 3.1) if narrow else (7, 3.2))
     ax = fig.add_subplot()
     x = np.arange(len(days))
     wrong = [a - c for a, c in zip(attempts, correct)]
     ax.bar(x, correct, color=BLUE, edgecolor=BLACK, linewidth=0.4, label="right")
     ax.bar(x, wrong, bottom=correct, color=ORANGE, edgecolor=BLACK, linewidth=0.4, hatch="//", label="not right")
-    step = max(1, len(days) // 7)
-    ax.set_xticks(x[::step], [_day_label(d) for d in days[::step]])
+    step = max(1, -(-len(days) // 4) if narrow else len(days) // 7)  # at most 4 dates across a phone's width,
+    labels = [_day_label(d) for d in days[::step]]  # each with the day above the month there
+    ax.set_xticks(x[::step], [label.replace(" ", "\n") for label in labels] if narrow else labels)
     ax.set_ylabel("answers per day")
     ax.set_xlim(-0.7, max(len(days), 1) - 0.3)
     ax.yaxis.get_major_locator().set_params(integer=True)
-    if days:
-        ax.legend(frameon=False, loc="upper left")
-    fig.tight_layout()
+    ax.set_ylim(0, max(ax.get_ylim()[1], 1))  # no answers yet: an axis from 0 to 1, not from -0.04 to 0.04
+    if days and narrow:  # above the bars: on a narrow chart the bars fill the whole width
+        fig.legend(*ax.get_legend_handles_labels(), frameon=False, ncols=2, loc="upper left",
+                   bbox_to_anchor=(0.02, 1.0), borderaxespad=0.2, handlelength=1.6)
+        fig.tight_layout(rect=(0, 0, 1, 1 - 0.34 / fig.get_figheight()))
+    else:
+        if days:
+            ax.legend(frameon=False, loc="upper left")
+        fig.tight_layout()
     total = sum(attempts)
     if total == 0:
         if days and subject:
@@ -430,40 +448,101 @@ def _count_rows(value, rows, width):
 
 
 @plot
-def mastery_distribution(seed=0, concepts=None, counts=None, levels=None):  # noqa: ARG001
+def mastery_distribution(seed=0, concepts=None, counts=None, levels=None, layout="wide"):  # noqa: ARG001
     """How many learners are at each mastery level in each concept, as stacked bars (one per concept).
     concepts: concept names (at most 40); counts: per concept, learners per level, lowest level first;
-    levels: the level names, lowest first (default: Not started, Tried it, Getting there, Good at it, Mastered)."""
+    levels: the level names, lowest first (default: Not started, Tried it, Getting there, Good at it, Mastered);
+    layout: "wide" (7 inches, names beside the bars) or "narrow" (3.3 inches for a phone, names above the bars)."""
+    layout = choice("layout", layout, LAYOUTS)
     levels = _texts("levels", levels, len(MASTERY_COLOURS)) if levels is not None else list(DEFAULT_LEVELS)
     if len(levels) < 2:
         raise ValueError("levels must name at least 2 levels")
     concepts = _texts("concepts", concepts or [], MAX_CONCEPTS)
     rows = np.array(_count_rows(counts if counts is not None else [], len(concepts), len(levels)),
                     dtype=int).reshape(len(concepts), len(levels))
-    fig = Figure(figsize=(7, 0.42 * max(len(concepts), 2) + 1.6))
-    ax = fig.add_subplot()
-    y = np.arange(len(concepts))[::-1]  # first concept on top
-    left = np.zeros(len(concepts), dtype=int)
-    for k, level in enumerate(levels):
-        ax.barh(y, rows[:, k], left=left, color=MASTERY_COLOURS[k], edgecolor=BLACK, linewidth=0.4,
-                hatch=MASTERY_HATCHES[k], label=level)
-        left = left + rows[:, k]
-    ax.set_yticks(y, concepts)
-    ax.set_xlabel("learners")
-    ax.xaxis.get_major_locator().set_params(integer=True)
-    if concepts:
-        ax.legend(frameon=False, ncols=min(len(levels), 3), loc="lower center", bbox_to_anchor=(0.5, 1.0),
-                  fontsize=9)
-    fig.tight_layout()
+    draw = _mastery_narrow if layout == "narrow" else _mastery_wide
+    fig = draw(concepts, rows, levels)
     learners = int(rows.sum(axis=1).max()) if len(concepts) else 0
     if learners == 0:
         return fig, "No learner has a mastery level yet."
-    top, bottom = rows[:, -1], rows[:, 0]
-    best, least = int(np.argmax(top)), int(np.argmax(bottom))
-    description = (f"Across {len(concepts)} concepts and up to {learners} learners, {concepts[best]} has the most at "
-                   f"{levels[-1]} ({top[best]}), {concepts[least]} the most at {levels[0]} ({bottom[least]}), and "
+    highest, lowest = _most(concepts, rows[:, -1], levels[-1]), _most(concepts, rows[:, 0], levels[0])
+    if " has the most " in highest and " has the most " in lowest:
+        lowest = lowest.replace(" has the most ", " the most ", 1)  # "a has the most at X (2), b the most at Y (1)"
+    description = (f"Across {len(concepts)} concepts and up to {learners} learners, {highest}, {lowest}, and "
                    f"{_pct(rows[:, -2:].sum(), rows.sum())} of all learner-concept pairs are at {levels[-2]} or above.")
     return fig, description
+
+
+def _most(concepts, counts, level):
+    """Which concept has the most learners at `level`, in words: counts (n_concepts,). Nobody, a tie or one concept:
+    a new class has every learner at the lowest level of every concept, and no concept "has the most" at the top."""
+    k = int(counts.max())
+    if k == 0:
+        return f"nobody is at {level}"
+    ties = [c for c, n in zip(concepts, counts) if n == k]
+    if len(ties) == 1:
+        return f"{ties[0]} has the most at {level} ({k})"
+    if len(ties) == len(concepts):
+        return f"every concept has {k} at {level}"
+    return f"{len(ties)} concepts share the most at {level} ({k} each)"
+
+
+def _stacked_bars(ax, y, rows, levels, height):
+    """One horizontal bar per row of `rows` (n_concepts, n_levels) at heights `y`, a segment per level."""
+    left = np.zeros(len(rows), dtype=int)
+    for k, level in enumerate(levels):
+        ax.barh(y, rows[:, k], height=height, left=left, color=MASTERY_COLOURS[k], edgecolor=BLACK, linewidth=0.4,
+                hatch=MASTERY_HATCHES[k], label=level)
+        left = left + rows[:, k]
+
+
+def _mastery_wide(concepts, rows, levels):
+    """Names beside the bars (wrapped when long, so the bars keep most of the width), the legend above: for a
+    laptop's column."""
+    legend = 0.25 * -(-len(levels) // 3) + 0.1  # inches: rows of three levels
+    fig = Figure(figsize=(7, 0.42 * max(len(concepts), 2) + 1.3 + legend))
+    ax = fig.add_subplot()
+    y = np.arange(len(concepts))[::-1]  # first concept on top
+    _stacked_bars(ax, y, rows, levels, 0.8)
+    ax.set_yticks(y, ["\n".join(textwrap.wrap(c, WIDE_WRAP) or [c]) for c in concepts], linespacing=1.0)
+    ax.set_ylim(-0.6, len(concepts) - 0.4)
+    ax.set_xlabel("learners")
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    if concepts:  # on the figure, not the axes, so that long names pushing the axes right cannot push it off the edge
+        fig.legend(*ax.get_legend_handles_labels(), frameon=False, ncols=min(len(levels), 3), loc="upper center",
+                   bbox_to_anchor=(0.5, 1.0))
+    fig.tight_layout(rect=(0, 0, 1, 1 - legend / fig.get_figheight()))
+    return fig
+
+
+def _mastery_narrow(concepts, rows, levels):
+    """Each name above its bar, the legend in two columns on top, every text at the body size: for a phone.
+    Positions are in inches from the top of the plotting area, so the figure grows with the number of lines."""
+    line, bar, gap = 0.2, 0.26, 0.14  # inches: a line of a name, a bar, the space between one bar and the next name
+    names = [textwrap.wrap(c, NARROW_WRAP) or [c] for c in concepts]
+    legend_rows = -(-len(levels) // 2)
+    top_margin, bottom_margin = 0.12 + 0.24 * legend_rows, 0.62  # the legend; the tick labels and "learners"
+    y, at = [], 0.0
+    for lines in names:
+        at += len(lines) * line
+        y.append(at + bar / 2)
+        at += bar + gap
+    height = max(at, 0.5)
+    fig = Figure(figsize=(NARROW_WIDTH, height + top_margin + bottom_margin))
+    ax = fig.add_axes((0.06, bottom_margin / fig.get_figheight(), 0.88, height / fig.get_figheight()))
+    _stacked_bars(ax, y, rows, levels, bar)
+    for lines, centre in zip(names, y):
+        ax.text(0.01, centre - bar / 2 - 0.03, "\n".join(lines), transform=ax.get_yaxis_transform(), ha="left",
+                va="bottom", linespacing=1.1)
+    ax.set_ylim(height, 0)
+    ax.set_yticks([])
+    ax.spines["left"].set_visible(True)
+    ax.set_xlabel("learners")
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    if concepts:
+        fig.legend(*ax.get_legend_handles_labels(), frameon=False, ncols=2, loc="upper left",
+                   bbox_to_anchor=(0.02, 1.0), borderaxespad=0.2, handlelength=1.6, columnspacing=1.0)
+    return fig
 
 
 PLOTS = {

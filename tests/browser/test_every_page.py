@@ -241,6 +241,7 @@ def pages_for(role: str, site: Site) -> list[Visit]:
             Visit("teacher.class_dashboard", f"{cls}/dashboard"),
             Visit("teacher.edit_class", f"{cls}/edit"),
             Visit("teacher.join_sheet", f"{cls}/join-sheet"),
+            Visit("teacher.regenerate_code", f"{cls}/code"),
             Visit("teacher.sign_in_cards", f"{cls}/sign-in-cards"),
             Visit("teacher.learner_page", f"{cls}/learners/{site.class_member}"),
             Visit("teacher.remove_learner", f"{cls}/learners/{site.class_member}/remove"),

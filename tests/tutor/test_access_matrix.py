@@ -71,6 +71,7 @@ MATRIX: dict[tuple[str, str], str] = {
     ("GET", "/teacher/classes/<int:classroom_id>/edit"): "teacher-owns",
     ("POST", "/teacher/classes/<int:classroom_id>/edit"): "teacher-owns",
     ("POST", "/teacher/classes/<int:classroom_id>/archive"): "teacher-owns",
+    ("GET", "/teacher/classes/<int:classroom_id>/code"): "teacher-owns",
     ("POST", "/teacher/classes/<int:classroom_id>/code"): "teacher-owns",
     ("POST", "/teacher/classes/<int:classroom_id>/learners"): "teacher-owns",
     ("POST", "/teacher/classes/<int:classroom_id>/claim"): "teacher-owns",

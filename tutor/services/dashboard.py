@@ -698,12 +698,19 @@ def _file_name(classroom: Classroom) -> str:
 # ---- plots ---------------------------------------------------------------------------------------------------------
 
 def _plot(name: str, params: dict[str, Any]) -> dict[str, str]:
-    """An engine plot as {"src": data URI, "description"}: rendered once per distinct data (the plot cache)."""
+    """An engine plot drawn twice, as data URIs: "src" for a laptop's column and "narrow_src" for a phone (the engine's
+    layout="narrow": 3.3 inches wide, so its text is read at the size it was drawn), which the page offers below its
+    phone breakpoint instead of a wide chart that would have to scroll sideways; and its "description" (the same for
+    both: one set of data). Each is rendered once per distinct data (the plot cache)."""
     from . import media
 
-    rendered = media.plot(name, params)
-    encoded = base64.b64encode(rendered["svg"].encode()).decode()
-    return {"src": f"data:image/svg+xml;base64,{encoded}", "description": rendered["description"]}
+    drawn = {layout: media.plot(name, {**params, "layout": layout}) for layout in ("wide", "narrow")}
+    return {"src": _data_uri(drawn["wide"]["svg"]), "narrow_src": _data_uri(drawn["narrow"]["svg"]),
+            "description": drawn["wide"]["description"]}
+
+
+def _data_uri(svg: str) -> str:
+    return f"data:image/svg+xml;base64,{base64.b64encode(svg.encode()).decode()}"
 
 
 def activity_plot(days: dict[str, Any]) -> dict[str, str]:
@@ -713,6 +720,8 @@ def activity_plot(days: dict[str, Any]) -> dict[str, str]:
 
 
 def distribution_plot(data: dict[str, Any]) -> dict[str, str]:
+    """The mastery distribution of overview()'s data: concept names beside the bars on a laptop, above them on a phone
+    (so that on a phone the names do not take half of the chart's width)."""
     return _plot("mastery-distribution", {"concepts": [short_title(data["titles"][c]) for c in data["concepts"]],
                                           "counts": data["distribution"],
                                           "levels": [mastery.LEVEL_LABELS[level] for level in LEVELS]})

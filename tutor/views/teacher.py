@@ -106,9 +106,14 @@ def archive_class(classroom_id: int):
     return redirect(url_for("teacher.class_page", classroom_id=classroom_id))
 
 
-@bp.post("/classes/<int:classroom_id>/code")
+@bp.route("/classes/<int:classroom_id>/code", methods=["GET", "POST"])
 @role_required("teacher")
 def regenerate_code(classroom_id: int):
+    """GET: what a new code does (the old one, on every printed join sheet and sign-in card, stops working at once),
+    with the button that makes it; POST: make it."""
+    if request.method == "GET":
+        classroom = classes.class_of(get_db(), current_account("teacher"), classroom_id)
+        return render_template("teacher/new_code.html", classroom=classroom)
     classroom = classes.regenerate_join_code(get_db(), current_account("teacher"), classroom_id)
     flash(f"The new join code is {classroom.join_code}. The old one no longer works.", "success")
     return redirect(url_for("teacher.class_page", classroom_id=classroom_id))

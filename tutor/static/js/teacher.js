@@ -48,3 +48,33 @@
     });
   });
 })();
+
+/* A chart's frame ([data-scroll-frame]) is a Tab stop only while the chart is wider than it, so that keyboard users
+   can scroll it on a phone and meet no dead stop on a laptop, where the chart fits. It is looked at again whenever
+   the frame or the chart changes size (a turned phone, a resized window, bigger text, the image loading). The same
+   rule as app.js keeps for tables (.table-wrap): tabindex -1 rather than none where nothing scrolls, because
+   Chromium makes an overflow box a Tab stop of its own when its content is a fraction of a pixel wider than it; and
+   never while the frame has the focus. Without JavaScript a frame stays as the page sends it: a Tab stop where its
+   chart can be wider than it (one without a drawing for a phone's width). */
+(function () {
+  "use strict";
+
+  function update(frame) {
+    var scrolls = frame.scrollWidth > frame.clientWidth + 1 || frame.scrollHeight > frame.clientHeight + 1;
+    if (scrolls) {
+      frame.setAttribute("tabindex", "0");
+    } else if (document.activeElement !== frame) {
+      frame.setAttribute("tabindex", "-1");
+    }
+  }
+
+  var frames = document.querySelectorAll("[data-scroll-frame]");
+  if (!frames.length || !("ResizeObserver" in window)) return;
+  var observer = new ResizeObserver(function (entries) {
+    entries.forEach(function (entry) { update(entry.target.closest("[data-scroll-frame]")); });
+  });
+  frames.forEach(function (frame) {
+    observer.observe(frame);
+    if (frame.firstElementChild) observer.observe(frame.firstElementChild);  // the <img> or <picture>
+  });
+})();
