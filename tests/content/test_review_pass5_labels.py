@@ -27,6 +27,13 @@ READING_GRADE = {"ages-5-8": 3.0, "ages-9-12": 6.0, "ages-13-plus": 10.0}  # tes
 SEEDS = range(40)  # enough seeds for every generated question kind to show each of its slips
 
 
+def too_hard(track: str, texts: dict[str, str]) -> list[tuple[float, str, str]]:
+    """(grade, key, text) for each of `texts` that reads above `track`'s level, hardest first: the one measure of
+    this pass, each text's Flesch-Kincaid grade on its own, as a learner of `track` reads it."""
+    measured = ((textstat.flesch_kincaid_grade(text), key, text) for key, text in texts.items())
+    return sorted(((round(g, 1), key, text) for g, key, text in measured if g > READING_GRADE[track]), reverse=True)
+
+
 @functools.cache
 def engine_slips(track: str) -> frozenset[str]:
     """The misconception ids the numeric questions of `track` can name: a recognised calculation slip, as the item
@@ -65,11 +72,10 @@ def shown(track: str) -> dict[str, str]:
 
 @pytest.mark.parametrize("track", TRACK_IDS)
 def test_every_label_a_track_is_shown_reads_at_its_level(track):
-    measured = sorted(((round(textstat.flesch_kincaid_grade(label), 1), mid, label)
-                       for mid, label in shown(track).items()), reverse=True)
-    too_hard = [m for m in measured if m[0] > READING_GRADE[track]]
-    assert not too_hard, f"{track}: labels over grade {READING_GRADE[track]}: {too_hard}"
-    assert len(measured) >= 20, track
+    labels = shown(track)
+    hard = too_hard(track, labels)
+    assert not hard, f"{track}: labels over grade {READING_GRADE[track]}: {hard}"
+    assert len(labels) >= 20, track
 
 
 @pytest.mark.parametrize("track", TRACK_IDS)

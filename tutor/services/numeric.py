@@ -24,7 +24,7 @@ ID_RE = re.compile(r"^num:(?P<name>[a-z0-9]+(?:-[a-z0-9]+)*)(?::(?P<track>ages-[
 # item does not map the slip to one of its own misconceptions.
 SLIPS: dict[str, tuple[str, str]] = {
     "no-activation": ("You stopped at the weighted sum and left out the activation function.",
-                      "After z = w·x + b the neuron still applies its activation: a = f(z)."),
+                      "After z = w·x + b, the neuron has one more step. It applies its activation: a = f(z)."),
     "activation-before-bias": ("You applied the activation before adding the bias.",
                                "The bias belongs inside: first z = w·x + b, then a = f(z)."),
     "forgot-minus": ("You forgot the minus sign.",
@@ -32,27 +32,27 @@ SLIPS: dict[str, tuple[str, str]] = {
     "wrong-class": ("You used the probability of a different class.",
                     "Cross-entropy only looks at the probability given to the right class."),
     "added-gradient": ("You added the gradient instead of subtracting it.",
-                       "The gradient points uphill, towards more loss; gradient descent steps the other way: "
+                       "The gradient points uphill, towards more loss. Gradient descent steps the other way: "
                        "w − lr × gradient."),
     "forgot-activation-slope": ("You left out the activation's slope in the chain rule.",
                                 "Going back through a sigmoid multiplies by its slope a(1 − a)."),
     "read-training-loss": ("You read the training loss instead of the validation loss.",
-                           "Training loss keeps falling as the network memorises; the validation loss shows when "
+                           "Training loss keeps falling as the network memorises. The validation loss shows when "
                            "it stops getting better on new data."),
     "forgot-bias": ("You forgot the bias.",
-                    "The bias is added to the weighted sum before the activation, even when it is small."),
+                    "Add the bias to the weighted sum, even when it is small. Do this before the activation."),
     "forgot-square": ("You forgot to square the errors.",
-                      "Squaring makes every error count as positive and makes big misses count much more."),
+                      "Square each error. Then every error counts as positive, and big misses count much more."),
     "forgot-mean": ("You added the squared errors but did not divide by how many there are.",
                     "Mean squared error is an average: add the squared errors, then divide by the count."),
     "wrong-sign": ("The sign is the wrong way round.",
-                   "Check each minus sign: a negative weight pulls the sum down, and gradient descent moves "
+                   "Check each minus sign. A negative weight pulls the sum down. Gradient descent moves "
                    "against the gradient."),
-    "wrong-activation": ("You used a different activation function.",
-                         "Use the activation the question names: ReLU keeps positives and turns negatives into 0; "
-                         "sigmoid squashes any number to between 0 and 1."),
+    "wrong-activation": ("You worked it out with the wrong activation.",
+                         "Use the one the question names. ReLU keeps positive numbers and turns negative ones into 0. "
+                         "Sigmoid squashes any number to between 0 and 1."),
     "forgot-lr": ("You forgot to multiply by the learning rate.",
-                  "The learning rate sets the step size: the change is learning rate × gradient, not the whole "
+                  "The learning rate sets the step size. The change is learning rate × gradient, not the whole "
                   "gradient."),
     "wrong-log": ("You used log base 10 instead of the natural log.",
                   "Cross-entropy uses the natural logarithm ln (log base e)."),

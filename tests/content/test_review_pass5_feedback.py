@@ -1,0 +1,248 @@
+"""Review pass 5: what a learner reads after a wrong answer, and the myths each lesson names, read at the level of the
+learners they are shown to.
+
+The labels were brought to their track's level first (test_review_pass5_labels.py); the words shown next to them
+were not. Measured the same way, each on its own (Flesch-Kincaid grade, textstat 0.7.8; ages 5-8 at most 3, 9-12 at
+most 6, 13+ at most 10), 55 wrong-answer feedback lines of the quizzes and lesson checks read above their track's
+level ("An epoch covers every training example once, which is usually many guesses." is grade 12.7 for ages 9-12),
+and so did 8 of the matching sets' (matching.yaml), 28 lesson myths that kept the catalogue's old wording
+("Activation means turning the computer on." 10.4 for ages 5-8) and, for the ages 9-12 learners who meet them on
+generated numeric questions, the engine's slip messages ("You used a different activation function." 10.4, its
+explanation 12.9). Each was rewritten at the level with the same facts: the slips keep every formula and number
+they had, and the feedback still says what is right, not only that the answer was wrong.
+"""
+from __future__ import annotations
+
+import functools
+import re
+
+import pytest
+from test_review_pass4_content import every_question
+from test_review_pass5_labels import BANK, READING_GRADE, SEEDS, too_hard
+
+from content import TRACK_IDS
+from tutor.services import grading, numeric
+
+
+def wrong_answer_feedback(item) -> dict[str, str]:
+    """answer -> the feedback a learner reads after giving it: a wrong option, the wrong side of a true/false item, a
+    term matched wrongly, or the steps out of order. Numeric items say the engine's slips (below)."""
+    if item.kind in ("choice", "multi"):
+        return {o.id: o.feedback for o in item.options if not o.correct}
+    if item.kind == "truefalse":
+        return {str(not item.answer).lower(): item.feedback}
+    if item.kind == "matching":
+        return dict(item.feedback)
+    if item.kind == "order":
+        return {"order": item.feedback}
+    return {}
+
+
+def feedback_lines(track: str) -> dict[str, str]:
+    """'item id:answer' -> feedback, for every question a learner of `track` can answer wrongly: quiz items, lesson
+    checks and the track's matching set."""
+    lines = {f"{item.id}:{answer}": text for item in every_question() if item.track == track
+             for answer, text in wrong_answer_feedback(item).items()}
+    for matching in BANK.matching_sets:
+        if matching.track == track:
+            lines |= {f"{matching.id}:{term}": text for term, text in matching.feedback.items()}
+    return lines
+
+
+def myths(track: str) -> dict[str, str]:
+    return {f"{lesson.id}:{mc.id}": mc.myth for lesson in BANK.concepts(track) for mc in lesson.misconceptions}
+
+
+def numeric_questions(track: str):
+    """Every numeric question a learner of `track` can be given, over SEEDS: generated ones and the bank's."""
+    for kind in numeric.kinds_for(track):
+        for seed in SEEDS:
+            yield numeric.generated(kind, track, seed)
+    for item in BANK.items:
+        if item.kind == "numeric" and item.track == track:
+            for seed in SEEDS:
+                yield numeric.from_item(item, seed)
+
+
+@functools.cache
+def numeric_feedback(track: str) -> dict[str, str]:
+    """slip (or 'not-a-slip') -> the feedback the grader gives a learner of `track` for it, graded as they answer."""
+    said: dict[str, str] = {}
+    for q in numeric_questions(track):
+        answers = {slip: values[0] for slip, values in q.slips.items()}
+        answers["not-a-slip"] = q.answer + 1000 * max(q.tolerance, 1)
+        for slip, value in answers.items():
+            if slip not in said:
+                graded = grading.grade(BANK, q.id, {"value": value})
+                assert not graded.correct and graded.solution.get("slip", "not-a-slip") == slip, (q.id, slip)
+                said[slip] = graded.feedback
+    return said
+
+
+def tracks_shown(slip: str) -> list[str]:
+    return [t for t in TRACK_IDS if slip in numeric_feedback(t)]
+
+
+# ---- 1. each at its track's reading level --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("track", TRACK_IDS)
+def test_every_wrong_answer_feedback_line_reads_at_its_tracks_level(track):
+    lines = feedback_lines(track)
+    hard = too_hard(track, lines)
+    assert not hard, f"{track}: feedback over grade {READING_GRADE[track]}: {hard}"
+    assert len(lines) >= 70, track
+
+
+@pytest.mark.parametrize("track", TRACK_IDS)
+def test_every_lesson_myth_reads_at_its_tracks_level(track):
+    named = myths(track)
+    hard = too_hard(track, named)
+    assert not hard, f"{track}: myths over grade {READING_GRADE[track]}: {hard}"
+    assert len(named) >= 15, track
+
+
+@pytest.mark.parametrize("track", TRACK_IDS)
+def test_the_feedback_on_every_numeric_slip_a_track_can_make_reads_at_its_level(track):
+    said = numeric_feedback(track)
+    hard = too_hard(track, said)
+    assert not hard, f"{track}: slip feedback over grade {READING_GRADE[track]}: {hard}"
+    if track in numeric.TRACKS_WITH_NUMBERS:
+        assert len(said) >= 5, (track, sorted(said))
+
+
+@pytest.mark.parametrize("slip", sorted(numeric.SLIPS))
+def test_each_slip_message_and_its_reason_read_alone_at_the_level_of_every_track_shown_them(slip):
+    """The slip is named (the message) and then explained (the reason); each part reads at the level of the youngest
+    track whose questions recognise the slip. A slip no question recognises yet is held to ages 13+."""
+    tracks = tracks_shown(slip) or ["ages-13-plus"]
+    track = min(tracks, key=READING_GRADE.get)
+    message, reason = numeric.SLIPS[slip]
+    hard = too_hard(track, {"message": message, "reason": reason})
+    assert not hard, (slip, track, hard)
+
+
+def test_the_slips_younger_learners_meet_are_the_ones_their_questions_recognise():
+    """Ages 9-12 do sums with a neuron, a squared error and one weight update; the rest is for ages 13+ only."""
+    assert tracks_shown("wrong-activation") == ["ages-9-12", "ages-13-plus"]
+    assert set(numeric_feedback("ages-9-12")) - {"not-a-slip"} == {
+        "forgot-bias", "forgot-lr", "forgot-square", "no-activation", "wrong-activation", "wrong-sign"}
+    assert numeric_feedback("ages-5-8") == {}
+
+
+# ---- 2. the same facts, in the rewritten words ---------------------------------------------------------------------
+
+# Every formula and number a slip's words carried before the rewrite, still there.
+SLIP_FACTS = {
+    "no-activation": ["weighted sum", "activation", "z = w·x + b", "a = f(z)"],
+    "added-gradient": ["uphill", "more loss", "w − lr × gradient"],
+    "read-training-loss": ["memorises", "validation loss", "new data"],
+    "forgot-bias": ["the bias", "weighted sum", "even when it is small", "before the activation"],
+    "forgot-square": ["positive", "big misses count much more"],
+    "wrong-sign": ["minus sign", "negative weight pulls the sum down", "against the gradient"],
+    "wrong-activation": ["wrong activation", "the question names", "ReLU", "into 0", "between 0 and 1"],
+    "forgot-lr": ["learning rate", "step size", "learning rate × gradient, not the whole gradient"],
+}
+
+
+@pytest.mark.parametrize("slip", sorted(SLIP_FACTS))
+def test_the_rewritten_slips_keep_their_formulas_and_numbers(slip):
+    said = " ".join(numeric.SLIPS[slip])
+    for fact in SLIP_FACTS[slip]:
+        assert fact in said, (slip, fact, said)
+
+
+# A sample of the rewritten feedback lines whose facts are easiest to lose in shorter sentences.
+FEEDBACK_FACTS = [
+    # (question, answer, what it must still say)
+    ("activation-9-12-check", "same", r"negative total.*zero"),
+    ("q9-act-relu-positive", "zero", r"positive, relu lets it through as it is.*zero when the total is negative"),
+    ("q9-act-sigmoid", "false", r"any number between zero and one.*not just on or off"),
+    ("q9-neuron-bias", "false", r"adds its bias to the total\. then it applies its activation"),
+    ("q9-fp-order", "order", r"multiply each input by its weight\. then add them up, plus the bias\. last, apply"),
+    ("q9-loop-order", "order", r"guess, measure, blame, nudge, repeat"),
+    ("q9-loop-epoch", "guess", r"one trip through all the training examples.*many guesses"),
+    ("q9-loss-squared", "fun", r"positive.*big misses count much more"),
+    ("q9-act-why", "power-off", r"no activation functions, a network can only learn straight lines"),
+    ("q13-wb-symmetry", "true", r"equal updates.*random.*symmetry"),
+    ("q13-nn-compare", "brain-signal", r"brain.*pulses of electricity and chemicals"),
+    ("q13-nn-compare", "net-signal", r"network.*floating-point numbers"),
+    ("q13-nn-compare", "net-learning", r"backpropagation finds each weight's gradient.*gradient descent"),
+    ("activation-13-plus-check", "true", r"one linear function.*non-linear activations"),
+    ("q13-wb-hyper", "lr", r"hyperparameter.*gradients don't update it"),
+    ("q13-over-remedy", "longer", r"fits more noise.*validation loss keeps rising"),
+    ("q13-daily-phases", "build", r"training.*many rounds of forward pass, loss, backward pass and update"),
+]
+
+
+@pytest.mark.parametrize("item_id,answer,fact", FEEDBACK_FACTS, ids=[f"{i}:{a}" for i, a, _ in FEEDBACK_FACTS])
+def test_the_rewritten_feedback_keeps_its_facts(item_id, answer, fact):
+    text = wrong_answer_feedback(BANK.item(item_id))[answer]
+    assert re.search(fact, text, re.IGNORECASE), (item_id, answer, text)
+
+
+# The myths this pass rewrote, with the idea each must still state (the old wording is kept to show what changed).
+MYTHS = [
+    # (concept, track, misconception, old myth, what the new one must still say)
+    ("weights-and-biases", "ages-5-8", "ai-feels", "The robot gets tired from turning knobs.", r"tired .*knobs"),
+    ("activation", "ages-5-8", "activation-is-power-button", "Activation means turning the computer on.",
+     r"go or stop rule .*turns the computer on"),
+    ("layers-and-deep-learning", "ages-5-8", "more-layers-always-better", "Bigger is always better.",
+     r"the more rows .*the better"),
+    ("learning-rate", "ages-5-8", "bigger-lr-always-faster", "Giant steps are always faster.",
+     r"giant steps always get to the goal first"),
+    ("training-loop", "ages-5-8", "ai-feels", "The robot gets tired.", r"robot gets tired"),
+    ("limits-of-ai", "ages-5-8", "never-wrong", "Computers are never wrong.", r"never be wrong"),
+    ("neural-network", "ages-9-12", "rules-are-programmed", "Programmers type in every rule the network follows.",
+     r"programmers type in each rule"),
+    ("weights-and-biases", "ages-9-12", "bias-means-unfair", "The bias number in a neuron makes the network unfair.",
+     r"bias in a neuron .*unfair"),
+    ("activation", "ages-9-12", "activation-is-power-button",
+     "The activation function is what switches the network on.", r"activation function .*on switch .*network"),
+    ("activation", "ages-9-12", "activation-is-on-off", "Every activation function is just an on/off switch.",
+     r"activation function is just an on or off switch"),
+    ("backpropagation", "ages-9-12", "backprop-goes-forward",
+     "Backpropagation sends the input forward through the network.",
+     r"^backpropagation .*same way as a guess.*input forward"),
+    ("backpropagation", "ages-9-12", "backprop-updates-inputs", "Backpropagation changes the input data.",
+     r"^backpropagation fixes the examples that go in\. the weights are not changed"),
+    ("learning-rate", "ages-9-12", "bigger-lr-always-faster", "A bigger learning rate always means faster learning.",
+     r"learning rate bigger, .*always learn faster"),
+    ("training-loop", "ages-9-12", "ai-feels", "The network gets tired or frustrated when it makes mistakes.",
+     r"tired or upset when it makes mistakes"),
+    ("overfitting", "ages-9-12", "train-accuracy-proves-learning",
+     "High accuracy on the training data proves the network learned.", r"training examples right.*must have learned"),
+    ("overfitting", "ages-9-12", "more-training-always-better", "Training longer always makes the network better.",
+     r"trains for longer, it always gets better"),
+    ("data-and-bias", "ages-9-12", "data-is-neutral", "Computers can't be unfair because they only use numbers.",
+     r"can't be unfair.*numbers"),
+    ("data-and-bias", "ages-9-12", "bias-means-unfair", "Unfairness comes from the bias number in each neuron.",
+     r"unfair is the bias number in each neuron"),
+    ("ai-in-daily-life", "ages-9-12", "networks-understand", "Recommendation apps understand what I like.",
+     r"apps that pick .* understand what i like"),
+    ("neuron", "ages-13-plus", "copies-the-brain", "Artificial neurons simulate biological neurons.",
+     r"artificial neurons are a faithful copy of real brain cells"),
+    ("neuron", "ages-13-plus", "activation-is-optional", "The activation function is an optional extra.",
+     r"activation function is an extra you can leave out"),
+    ("weights-and-biases", "ages-13-plus", "weights-are-fixed", "Weights are hyperparameters chosen before training.",
+     r"like the learning rate, the weights are set by hand before training"),
+    ("activation", "ages-13-plus", "activation-is-optional", "Activation functions are optional decorations.",
+     r"activation functions are just for show.*leave them out"),
+    ("overfitting", "ages-13-plus", "train-accuracy-proves-learning",
+     "Training accuracy measures how well a model generalises.", r"training accuracy .*how well a model generalises"),
+    ("data-and-bias", "ages-13-plus", "data-is-neutral", "A model trained on real data is automatically objective.",
+     r"real data .*objective by default"),
+    ("data-and-bias", "ages-13-plus", "overall-accuracy-is-fair",
+     "High overall accuracy means the model works for everyone.", r"high accuracy overall .*works well for every group"),
+    ("ai-in-daily-life", "ages-13-plus", "never-wrong", "Commercial systems are reliable enough never to fail.",
+     r"products that companies sell are reliable enough never to fail"),
+    ("limits-of-ai", "ages-13-plus", "never-wrong", "Enough training makes a network infallible.",
+     r"long enough .*infallible"),
+]
+
+
+@pytest.mark.parametrize("concept,track,mid,old,idea", MYTHS, ids=[f"{c}:{t}:{m}" for c, t, m, _, _ in MYTHS])
+def test_the_rewritten_myths_state_the_same_idea_under_the_same_id(concept, track, mid, old, idea):
+    lesson = BANK.lesson(concept, track)
+    myth = next(mc.myth for mc in lesson.misconceptions if mc.id == mid)
+    assert myth != old and re.search(idea, myth, re.IGNORECASE), (concept, track, myth)
+    assert not any(mc.myth == old for mc in lesson.misconceptions), (concept, track, old)
