@@ -137,7 +137,7 @@ def test_the_chat_answer_is_read_with_its_title_and_the_question_chips_can_be_he
     button = answer.get_by_role("button", name="Read aloud")
     text = said(page, button)
     assert_says(text, answer.locator(".bubble-title").inner_text(), answer.locator(".reply-text").inner_text())
-    chips = page.get_by_role("button", name="Read the questions aloud")
+    chips = page.get_by_role("button", name="Read aloud: the questions you can tap")
     heard = said(page, chips)
     for chip in page.locator("#chat-chips .chip").all_inner_texts():
         assert_says(heard, chip)

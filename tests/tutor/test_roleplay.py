@@ -151,7 +151,7 @@ def test_card_renders_the_engines_numbers(client, track):
         if track != "ages-5-8":
             assert float(cells[0].replace("−", "-")) == weight
     if track == "ages-13-plus":
-        vectors = re.findall(r'<td class="rp-vector">(.*?)</td>', page, re.S)
+        vectors = re.findall(r'<td class="rp-vector"[^>]*>(.*?)</td>', page, re.S)
         text = [html.unescape(re.sub(r"<[^>]+>", "", v)).replace("updated: ", "").replace("✎", "").strip()
                 for v in vectors]
         for k, step in enumerate(play["steps"]):

@@ -41,6 +41,24 @@ INTROS = {
                     "was too high or too low. A real perceptron trains on the same sentences beside you.",
 }
 
+# What each track calls the engine's perceptron. Only 13+ lessons use the word "perceptron"; the 9-12 lessons call the
+# same thing a neuron (one neuron that adds weighted clues and a bias is exactly a perceptron), and 5-8 says robot.
+MODEL_WORDS = {
+    "ages-5-8": {"name": "robot", "first": "a real robot brain"},
+    "ages-9-12": {"name": "neuron", "first": "the computer's neuron"},
+    "ages-13-plus": {"name": "perceptron", "first": "the perceptron"},
+}
+
+# The answer key's note on where its numbers come from, in each track's words.
+KEY_NOTES = {
+    "ages-5-8": "The computer worked these out: the clues in each sentence, and what a real robot brain learned "
+                "from these sentences.",
+    "ages-9-12": "The computer worked these out: the clue counts in each sentence, and what its neuron learned "
+                 "practising on these sentences in this order.",
+    "ages-13-plus": "Computed by the tutor's engine: feature counts from each sentence, and a real perceptron "
+                    "trained on these sentences in this order.",
+}
+
 # What the two labels are called on each track, and their picture.
 LABEL_WORDS = {
     "ages-5-8": {"formal": ("🎩", "Fancy talk"), "casual": ("👟", "Friendly talk")},
@@ -97,7 +115,7 @@ STEPS = {
             "Read one sentence at a time. Do not show the answer key.",
             "The network says formal or casual. Say right or wrong.",
             "When it is wrong, ask: which clue did you weight too high or too low? What is your new rule?",
-            "At the end, read out what the real perceptron learned and compare it with the network's tally.",
+            "At the end, read out what the computer's neuron learned and compare it with the network's tally.",
         ],
         "network": [
             "Listen to the sentence and look for clues: slang, contractions, greetings, long or polite words.",
@@ -236,6 +254,8 @@ def page(track: str | None, seed: int = 0, bank: Bank | None = None) -> dict[str
     data["minutes"] = activity.minutes if activity else 15
     data.update({
         "intro": INTROS[track], "label_words": LABEL_WORDS[track], "steps_text": STEPS[track],
+        "model": MODEL_WORDS[track], "key_note": KEY_NOTES[track],
+        "next_seed": (seed + 1) % (MAX_SEED + 1),  # "other sentences" from the last card goes round to the first
         "encouragement": ENCOURAGEMENT, "tally": tally(data["result"]["weights"], track),
         "long_word": text_features.LONG_WORD,
     })

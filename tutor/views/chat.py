@@ -2,6 +2,7 @@
 a forged request could abuse, and it never stores the words with who typed them)."""
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 from flask import Blueprint, render_template, request
@@ -114,15 +115,28 @@ def chat_track(requested: str | None) -> str:
     return requested or current_track() or DEFAULT_TRACK
 
 
+def question_label(question: str) -> str:
+    """A question as a chip shows it: the bank's training questions are lower case without a question mark ("can ai
+    be unfair"), but a child reads the chip and read-aloud says it with a question's rise: "Can AI be unfair?".
+    chat.js words the suggestions of a reply the same way (questionLabel)."""
+    text = re.sub(r"\b(ai|i)\b", lambda word: word.group(0).upper(), question.strip())
+    text = text[:1].upper() + text[1:]
+    return text if re.search(r"[?!.]$", text) else text + "?"
+
+
 @bp.get("/")
 def page():
     # ?track= as on the lesson pages: a grown-up previews a track's chat, a link from a lesson keeps its track.
     asked = request.args.get("track")
     track = chat_track(asked if asked in TRACK_IDS else None)
     content = bank()
+    learner = current_learner()
+    fixed = learner is not None and not learner.is_guest  # a parent or teacher chose this learner's track
+    starters = chat.starter_questions(track, 6 if track == "ages-5-8" else 4)
     return render_template(
         "chat/page.html", track=track, gentle=bool(content.track(track) and content.track(track).gentle),
-        hello=chat.PHRASES["hello"][track], starters=chat.starter_questions(track, 6 if track == "ages-5-8" else 4),
+        hello=chat.PHRASES["hello"][track], starters=[question_label(q) for q in starters],
+        tracks=None if fixed else content.tracks,  # the age-track switcher, for everyone but such a learner
     )
 
 

@@ -142,6 +142,14 @@
     released(was);
   };
 
+  // The track of what is read sets the pace (slower for 5-8): the track the page shows, which a grown-up's ?track=
+  // can make another than the session's (the <html>'s). A lesson, a demo, the chat, a quiz and the role-play carry
+  // the track they show as data-track: the one around the button, else the page's first, else the session's.
+  function shownTrack(button) {
+    var holder = (button && button.closest("main [data-track]")) || document.querySelector("main [data-track]") || root;
+    return holder.getAttribute("data-track");
+  }
+
   window.tutorSpeak = function (text, button) {
     if (!("speechSynthesis" in window)) { return false; }
     var synth = window.speechSynthesis;
@@ -151,7 +159,7 @@
     if (!text) { return false; }
     var utterance = new SpeechSynthesisUtterance(text);
     utterance.lang = root.getAttribute("lang") || "en";
-    utterance.rate = root.dataset.track === "ages-5-8" ? 0.85 : 0.95;
+    utterance.rate = shownTrack(button) === "ages-5-8" ? 0.85 : 0.95;
     var entry = { utterance: utterance, button: button || null };
     speech = entry;
     if (button) { button.setAttribute("aria-pressed", "true"); }
@@ -163,7 +171,8 @@
     return true;
   };
 
-  // A read-aloud button made by a page script: <button class="speak" data-speak="ids" aria-pressed="false">.
+  // A read-aloud button made by a page script: <button class="speak" data-speak="ids" aria-pressed="false">, the
+  // same as the templates' read_aloud macro (macros.html) writes when label is "Read aloud" and name "Read aloud: ...".
   window.tutorSpeakButton = function (ids, label, name) {
     var button = document.createElement("button");
     button.type = "button";

@@ -530,9 +530,17 @@
     return id;
   }
 
+  // A suggested question as its chip shows it, the way the page's first chips are worded (question_label in
+  // tutor/views/chat.py): "can ai be unfair" is "Can AI be unfair?", so read-aloud asks it as a question.
+  function questionLabel(question) {
+    var text = String(question).trim().replace(/\b(ai|i)\b/g, function (word) { return word.toUpperCase(); });
+    text = text.charAt(0).toUpperCase() + text.slice(1);
+    return /[?!.]$/.test(text) ? text : text + "?";
+  }
+
   function setChips(questions, howId) {
     chips.textContent = "";
-    questions.forEach(function (q) {
+    questions.map(questionLabel).forEach(function (q) {
       chips.appendChild(el("button", { type: "button", "class": "chip", "data-ask": q }, q));
     });
     if (howId) {

@@ -223,6 +223,11 @@
     add(this.gentle ? "I know this! 🙋" : "I already know this", "", function () {
       self.openCheck(self.gentle ? "I know this!" : "I already know this");
     }, "skip");
+    // A 5-8 child who cannot read the replies yet hears them, from a read-aloud button first in the row (the chat
+    // page's question chips have the same); the focus still goes to the first reply.
+    if (this.gentle && window.tutorSpeakButton) {
+      box.insertBefore(window.tutorSpeakButton(box.id, "Read aloud", "Read aloud: the replies you can tap"), box.firstChild);
+    }
     box.hidden = false;
     if (focusTarget) {
       focusTarget.setAttribute("tabindex", "-1");

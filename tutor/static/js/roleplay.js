@@ -19,6 +19,7 @@
   function setupRoleplay(root) {
     var track = root.getAttribute("data-track");
     var gentle = track === "ages-5-8";
+    var clueWord = root.getAttribute("data-clue") || "feature";  // 13+ says feature, the younger tracks clue
     var seed = parseInt(root.getAttribute("data-seed"), 10);
     var articles = Array.prototype.slice.call(root.querySelectorAll("[data-sentence]"));
     var results = root.querySelector('[data-part="results"]');
@@ -110,7 +111,7 @@
             text(starCount, stars ? "⭐".repeat(stars) + " (" + stars + ")" : "none yet");
           } else {
             text(verdict, right ? "✓ Right: it is " + label + "."
-                                : "✗ Not quite: it is " + label + ". Which feature misled you?");
+                                : "✗ Not quite: it is " + label + ". Which " + clueWord + " misled you?");
           }
           blame.hidden = right;
           readyForNext(article, index);
@@ -199,9 +200,9 @@
       var saved = root.querySelector('[data-part="saved"]');
       window.tutorApi("POST", root.getAttribute("data-runs-url"), body).then(function (reply) {
         text(saved, reply.message);
-        var agree = root.querySelector('[data-part="agree"]');
+        var agree = root.querySelector('[data-part="agree"]');  // only on 9-12, whose lessons say neuron, not perceptron
         if (agree && reply.tally_agrees) {
-          text(agree, "Your tally points the same way as the perceptron for " + reply.tally_agrees.length +
+          text(agree, "Your tally points the same way as the neuron for " + reply.tally_agrees.length +
                       " of " + Object.keys(tally).length + " clues.");
         }
         root.setAttribute("data-recorded", reply.stored ? "stored" : "not-stored");
