@@ -86,9 +86,9 @@ FIXED = [
     ("q5-bias-fair", "more red apples", "more-training-always-better"),  # data-is-neutral
     ("q5-bias-only", None, "starts-knowing"),  # data-is-neutral
     # ages 9-12
-    ("activation-9-12-check", "same negative number", "activation-rule-mixed-up"),  # activation-is-power-button
-    ("q9-act-relu-positive", "Zero", "activation-rule-mixed-up"),  # activation-is-on-off
-    ("layers-9-12-check", "understands things deeply", "deep-means-clever"),  # networks-understand
+    ("activation-9-12-check", "negative total as it is", "activation-rule-mixed-up"),  # activation-is-power-button
+    ("q9-act-relu-positive", "number zero", "activation-rule-mixed-up"),  # activation-is-on-off
+    ("layers-9-12-check", "understands things in a deep way", "deep-means-clever"),  # networks-understand
     ("overfit-9-12-check", "extra examples", "test-set-helps-training"),  # train-accuracy-proves-learning
     ("overfit-9-12-check", "training faster", "test-set-helps-training"),  # more-training-always-better
     ("q9-neuron-weight", "switched off", "small-weight-switches-off"),  # activation-is-power-button
@@ -96,7 +96,7 @@ FIXED = [
     ("q9-wb-dj", "The loss", "weights-mixed-up"),  # loss-is-accuracy
     ("q9-act-why", "faster and better", "activation-is-optional"),  # more-layers-always-better
     ("q9-fp-direction", "From output back", "guess-goes-backwards"),  # backprop-goes-forward
-    ("q9-loss-squared", "tradition", "steps-have-no-reason"),  # ai-is-magic
+    ("q9-loss-squared", "how it's always done", "steps-have-no-reason"),  # ai-is-magic
     ("q9-bp-why-back", "random choice", "steps-have-no-reason"),  # ai-is-magic
     ("q9-lr-small", "shoots up", "lr-effects-swapped"),  # bigger-lr-always-faster
     ("q9-lr-who", "set automatically", "lr-is-learned"),  # ai-is-magic
