@@ -34,6 +34,14 @@ def too_hard(track: str, texts: dict[str, str]) -> list[tuple[float, str, str]]:
     return sorted(((round(g, 1), key, text) for g, key, text in measured if g > READING_GRADE[track]), reverse=True)
 
 
+def assert_at_level(track: str, texts: dict[str, str], what: str, at_least: int = 0) -> None:
+    """Every one of `texts` reads at `track`'s level (too_hard finds none), and there are at least `at_least` of them,
+    so a change that stopped finding the texts cannot pass by measuring nothing."""
+    hard = too_hard(track, texts)
+    assert not hard, f"{track}: {what} over grade {READING_GRADE[track]}: {hard}"
+    assert len(texts) >= at_least, (track, what, len(texts))
+
+
 @functools.cache
 def engine_slips(track: str) -> frozenset[str]:
     """The misconception ids the numeric questions of `track` can name: a recognised calculation slip, as the item
@@ -72,10 +80,7 @@ def shown(track: str) -> dict[str, str]:
 
 @pytest.mark.parametrize("track", TRACK_IDS)
 def test_every_label_a_track_is_shown_reads_at_its_level(track):
-    labels = shown(track)
-    hard = too_hard(track, labels)
-    assert not hard, f"{track}: labels over grade {READING_GRADE[track]}: {hard}"
-    assert len(labels) >= 20, track
+    assert_at_level(track, shown(track), "labels", at_least=20)
 
 
 @pytest.mark.parametrize("track", TRACK_IDS)
