@@ -244,6 +244,7 @@ def pages_for(role: str, site: Site) -> list[Visit]:
             Visit("teacher.regenerate_code", f"{cls}/code"),
             Visit("teacher.sign_in_cards", f"{cls}/sign-in-cards"),
             Visit("teacher.learner_page", f"{cls}/learners/{site.class_member}"),
+            Visit("teacher.reset_pictures", f"{cls}/learners/{site.class_member}/pictures"),
             Visit("teacher.remove_learner", f"{cls}/learners/{site.class_member}/remove"),
             Visit("teacher.lessons_to_do", f"{cls}/lessons"),
             Visit("teacher.worksheets_page", f"{cls}/worksheets"),

@@ -192,7 +192,7 @@ def test_a_young_quiz_reads_the_answers_the_hint_when_asked_and_the_feedback(ope
     page = young(open_page, "/practice/quiz-5-8-meet-the-robot")
     card = page.locator(".question")
     expect(card).to_be_visible()
-    button = page.get_by_role("button", name="Read it to me: the question and the answers")
+    button = page.get_by_role("button", name="Read aloud: the question and the answers")
     text = said(page, button)
     assert_says(text, page.locator("#q-prompt").inner_text(), *card.locator(".option-text").all_inner_texts())
     hint = page.locator("#q-hint")
@@ -204,7 +204,7 @@ def test_a_young_quiz_reads_the_answers_the_hint_when_asked_and_the_feedback(ope
     card.locator(".submit-answer").click()
     feedback = page.locator("#q-feedback")
     expect(feedback.locator(".feedback-title")).to_be_visible()
-    text = said(page, feedback.get_by_role("button", name="Read it to me"))
+    text = said(page, feedback.get_by_role("button", name="Read aloud: what the tutor says"))
     assert_says(text, *feedback.locator("#q-feedback-words p").all_inner_texts())
     assert "Next one" not in text
     assert not page.errors
@@ -214,11 +214,11 @@ def test_the_matching_words_and_meanings_can_be_heard(open_page):
     page = young(open_page, "/practice/match:match-words-5-8")
     terms, meanings = page.locator(".match-term"), page.locator(".match-definition")
     expect(terms.first).to_be_visible()
-    heard = said(page, page.get_by_role("button", name="Read the words aloud"))
+    heard = said(page, page.get_by_role("button", name="Read aloud: the words", exact=True))
     for term in terms.locator(".match-text").all_inner_texts():
         assert_says(heard, term)
     assert "not paired" not in heard, "the screen reader's hidden words were read"
-    heard = said(page, page.get_by_role("button", name="Read what they mean aloud"))
+    heard = said(page, page.get_by_role("button", name="Read aloud: what they mean"))
     for meaning in meanings.locator(".match-text").all_inner_texts():
         assert_says(heard, meaning)
     assert not page.errors
@@ -265,7 +265,7 @@ def test_every_try_of_the_robot_and_its_rule_can_be_heard_as_shown(open_page):
     assert_says(rule, page.locator("[data-part='formula']").inner_text())
     for n in range(rounds.count()):
         item = rounds.nth(n)
-        text = said(page, item.get_by_role("button", name=f"Read try {n + 1} aloud"))
+        text = said(page, item.get_by_role("button", name=f"Read aloud: try {n + 1}"))
         assert_says(text, f"Try {n + 1}", item.locator(".bar-text").inner_text(), item.locator(".robot-detail").inner_text())
     status = page.locator("[data-part='robot-status']")
     assert_says(said(page, page.get_by_role("button", name="Read aloud: how the robot did")), status.inner_text())

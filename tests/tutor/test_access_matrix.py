@@ -75,6 +75,7 @@ MATRIX: dict[tuple[str, str], str] = {
     ("POST", "/teacher/classes/<int:classroom_id>/code"): "teacher-owns",
     ("POST", "/teacher/classes/<int:classroom_id>/learners"): "teacher-owns",
     ("POST", "/teacher/classes/<int:classroom_id>/claim"): "teacher-owns",
+    ("GET", "/teacher/classes/<int:classroom_id>/learners/<int:learner_id>/pictures"): "teacher-owns",
     ("POST", "/teacher/classes/<int:classroom_id>/learners/<int:learner_id>/pictures"): "teacher-owns",
     ("GET", "/teacher/classes/<int:classroom_id>/learners/<int:learner_id>/remove"): "teacher-owns",
     ("POST", "/teacher/classes/<int:classroom_id>/learners/<int:learner_id>/remove"): "teacher-owns",

@@ -4,7 +4,7 @@
   and is named "Read aloud: <what it reads>" (the older demo buttons were a bare 🔊 named "Read this aloud");
 - the chat's question chips are questions ("Can AI be unfair?", not "can ai be unfair"), so read-aloud says them with
   a question's rise;
-- the four demos with a version of their own for ages 5-8 can read their live result, not only their intro;
+- the demos with a version of their own for ages 5-8 can read their live result, not only their intro;
 - the chat page lets everyone but a learner whose track a grown-up set switch the age track (that read-aloud then
   speaks at the pace of the track shown, not the session's, is checked in the browser).
 
@@ -33,6 +33,9 @@ GENTLE_RESULTS = {
     "playground": ["diagram-text"],
     "lr-explorer": ["cards"],
     "training-playground": ["stats", "status", "alert", "loss-text"],
+    # review pass 5 follow-ups (tests/tutor/test_review_pass5_followups.py): the step shown, how the robots did
+    "loop-stepper": ["explain", "panel"],
+    "bias-lab": ["status", "lesson", "results"],
 }
 
 
@@ -91,7 +94,7 @@ def test_each_young_demo_with_its_own_version_can_read_its_live_result(client, d
     assert [f"{uid}-{part}" for part in GENTLE_RESULTS[demo_id]] in targets, targets
 
 
-def test_the_demos_with_a_young_version_are_the_four_listed():
+def test_the_demos_with_a_young_version_are_the_ones_listed():
     """A new demo with a 5-8 version of its own needs a read-aloud for its result too (and a line above)."""
     gentle = {path.stem[1:] for path in (TEMPLATES / "demos").glob("_*.html")
               if re.search(r"{%-? if (not )?gentle -?%}", path.read_text(encoding="utf-8"))}

@@ -135,10 +135,17 @@ def member_of(db: Session, teacher: Account, classroom_id: int, learner_id: int)
     return membership.learner
 
 
-def reset_picture_password(db: Session, teacher: Account, classroom_id: int, learner_id: int) -> Learner:
+def learner_for_new_pictures(db: Session, teacher: Account, classroom_id: int, learner_id: int) -> Learner:
+    """The class's learner whose picture password the teacher gives out, or Invalid for a family's child: they sign
+    in with their family code, and their parent resets their PIN or pictures."""
     learner = member_of(db, teacher, classroom_id, learner_id)
     if learner.parent_id is not None:
         raise Invalid("This learner signs in through their family; their parent resets it.")
+    return learner
+
+
+def reset_picture_password(db: Session, teacher: Account, classroom_id: int, learner_id: int) -> Learner:
+    learner = learner_for_new_pictures(db, teacher, classroom_id, learner_id)
     learner.picture_password = accounts.random_picture_password()
     db.commit()
     return learner

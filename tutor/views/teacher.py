@@ -155,12 +155,19 @@ def claim_guest(classroom_id: int):
     return redirect(url_for("teacher.class_page", classroom_id=classroom_id, _anchor="roster"))
 
 
-@bp.post("/classes/<int:classroom_id>/learners/<int:learner_id>/pictures")
+@bp.route("/classes/<int:classroom_id>/learners/<int:learner_id>/pictures", methods=["GET", "POST"])
 @role_required("teacher")
 def reset_pictures(classroom_id: int, learner_id: int):
-    learner = classes.reset_picture_password(get_db(), current_account("teacher"), classroom_id, learner_id)
+    """GET: what new pictures do (the old ones, on the learner's printed sign-in card, stop working at once), with the
+    button that makes them; POST: make them."""
+    db, teacher = get_db(), current_account("teacher")
+    if request.method == "GET":
+        learner = classes.learner_for_new_pictures(db, teacher, classroom_id, learner_id)
+        return render_template("teacher/new_pictures.html", classroom=classes.class_of(db, teacher, classroom_id),
+                               learner=learner, pictures=accounts.describe_pictures(learner.picture_password))
+    learner = classes.reset_picture_password(db, teacher, classroom_id, learner_id)
     words = ", ".join(word for _, word in accounts.describe_pictures(learner.picture_password))
-    flash(f"{learner.nickname}'s new picture password: {words}.", "success")
+    flash(f"{learner.nickname}'s new picture password: {words}. Print their sign-in card again.", "success")
     return redirect(url_for("teacher.class_page", classroom_id=classroom_id, _anchor="roster"))
 
 

@@ -171,20 +171,21 @@
     return true;
   };
 
-  // A read-aloud button made by a page script: <button class="speak" data-speak="ids" aria-pressed="false">, the
-  // same as the templates' read_aloud macro (macros.html) writes when label is "Read aloud" and name "Read aloud: ...".
-  window.tutorSpeakButton = function (ids, label, name) {
+  // A read-aloud button made by a page script, the same as the templates' read_aloud macro (macros.html) writes:
+  // it shows "🔊 Read aloud" and is named "Read aloud: <what it reads>", so every read-aloud button on the site looks
+  // and sounds alike whoever made it. `ids`: the ids of what it reads, space-separated, in the order read.
+  window.tutorSpeakButton = function (ids, what) {
     var button = document.createElement("button");
     button.type = "button";
     button.className = "speak";
     button.setAttribute("data-speak", ids);
     button.setAttribute("aria-pressed", "false");
-    if (name) { button.setAttribute("aria-label", name); }
+    button.setAttribute("aria-label", "Read aloud: " + what);
     var icon = document.createElement("span");
     icon.setAttribute("aria-hidden", "true");
     icon.textContent = "\uD83D\uDD0A";
     button.appendChild(icon);
-    if (label) { button.appendChild(document.createTextNode(" " + label)); }
+    button.appendChild(document.createTextNode(" Read aloud"));
     button.hidden = !("speechSynthesis" in window);
     return button;
   };

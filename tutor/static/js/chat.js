@@ -23,7 +23,7 @@
   }
 
   function speakButton(targets) {
-    return window.tutorSpeakButton(targets, "Read aloud", "Read aloud: the tutor's answer");
+    return window.tutorSpeakButton(targets, "the tutor's answer");
   }
 
   function addLearnerBubble(text) {

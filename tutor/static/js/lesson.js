@@ -226,7 +226,7 @@
     // A 5-8 child who cannot read the replies yet hears them, from a read-aloud button first in the row (the chat
     // page's question chips have the same); the focus still goes to the first reply.
     if (this.gentle && window.tutorSpeakButton) {
-      box.insertBefore(window.tutorSpeakButton(box.id, "Read aloud", "Read aloud: the replies you can tap"), box.firstChild);
+      box.insertBefore(window.tutorSpeakButton(box.id, "the replies you can tap"), box.firstChild);
     }
     box.hidden = false;
     if (focusTarget) {
@@ -398,7 +398,7 @@
     }
     box.appendChild(words);
     var tools = el("div", { "class": "button-row" });
-    tools.appendChild(window.tutorSpeakButton("check-feedback-words", "Read aloud", "Read aloud: the feedback"));
+    tools.appendChild(window.tutorSpeakButton("check-feedback-words", "the feedback"));
     if (!reply.correct) {
       var again = el("button", { type: "button", "class": "button secondary" }, this.gentle ? "Try again" : "Try again");
       again.addEventListener("click", function () {

@@ -33,8 +33,8 @@
     var termList = el("ul", { "class": "match-list terms", id: base + "-terms", "aria-labelledby": "terms-heading" });
     var defList = el("ul", { "class": "match-list definitions", id: base + "-defs", "aria-labelledby": "defs-heading" });
     if (options.gentle && window.tutorSpeakButton) {  // a child who cannot read them yet hears each list, top to bottom
-      termCol.appendChild(window.tutorSpeakButton(termList.id, "Read the words", "Read the words aloud"));
-      defCol.appendChild(window.tutorSpeakButton(defList.id, "Read what they mean", "Read what they mean aloud"));
+      termCol.appendChild(window.tutorSpeakButton(termList.id, "the words"));
+      defCol.appendChild(window.tutorSpeakButton(defList.id, "what they mean"));
     }
     termCol.appendChild(termList);
     defCol.appendChild(defList);

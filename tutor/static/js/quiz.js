@@ -115,8 +115,7 @@
     var heading = el("h2", { id: "q-prompt", "class": "question-prompt", tabindex: "-1" }, item.prompt);
     card.appendChild(heading);
     if (this.gentle) {  // the question, its numbers, the answers to choose from, and the hint once asked for
-      card.appendChild(window.tutorSpeakButton("q-prompt q-given q-choices q-hint", "Read it to me",
-                                               "Read it to me: the question and the answers"));
+      card.appendChild(window.tutorSpeakButton("q-prompt q-given q-choices q-hint", "the question and the answers"));
     }
     if (item.given && item.given.length) { card.appendChild(this.givenBlock(item.given)); }
 
@@ -406,7 +405,7 @@
       words.appendChild(el("p", { "class": "explanation" }, sol.explanation));
     }
     if (this.gentle) {
-      box.appendChild(window.tutorSpeakButton("q-feedback-words", "Read it to me", "Read it to me: what the tutor says"));
+      box.appendChild(window.tutorSpeakButton("q-feedback-words", "what the tutor says"));
     }
     if (reply.lesson_link) {
       box.appendChild(el("p", {})).appendChild(el("a", { href: reply.lesson_link, "class": "lesson-link" },

@@ -10,6 +10,22 @@
 
   function text(el, value) { if (el) { el.textContent = value; } }
 
+  // A right-or-wrong mark: what the eye sees (a star or "Oops!" on 5-8, ✓ or ✗ on 9+) hidden from screen readers,
+  // which hear the word instead of a symbol's name ("check mark", "ballot x") or of nothing where 5-8 shows no star.
+  function mark(right, gentle) {
+    var box = document.createElement("span");
+    box.className = "rp-mark " + (right ? "rp-mark-right" : "rp-mark-wrong");
+    var seen = document.createElement("span");
+    seen.setAttribute("aria-hidden", "true");
+    seen.textContent = gentle ? (right ? "⭐" : "Oops!") : (right ? "✓" : "✗");
+    var heard = document.createElement("span");
+    heard.className = "visually-hidden";
+    heard.textContent = right ? "right" : "wrong";
+    box.appendChild(seen);
+    box.appendChild(heard);
+    return box;
+  }
+
   function setupPrint() {
     document.querySelectorAll("[data-print]").forEach(function (button) {
       button.addEventListener("click", function () { window.print(); });
@@ -26,6 +42,7 @@
     var errorBox = root.querySelector('[data-part="error"]');
     var featureLabels = {};
     var labelWords = {};
+    var labelBadges = {};  // the guess buttons' badges: their picture is hidden from screen readers
     var guesses = [];
     var blamed = {};      // sentence index -> {feature, direction}
     var rules = {};       // sentence index -> the learner's own words (kept in this page only)
@@ -39,6 +56,7 @@
       });
       articles[0].querySelectorAll(".rp-choice").forEach(function (b) {
         labelWords[b.getAttribute("data-guess")] = b.textContent.trim();
+        labelBadges[b.getAttribute("data-guess")] = b.querySelector(".rp-label");
       });
     }
 
@@ -109,9 +127,12 @@
             if (right) { stars += 1; }
             var starCount = root.querySelector('[data-part="star-count"]');
             text(starCount, stars ? "⭐".repeat(stars) + " (" + stars + ")" : "none yet");
-          } else {
-            text(verdict, right ? "✓ Right: it is " + label + "."
-                                : "✗ Not quite: it is " + label + ". Which " + clueWord + " misled you?");
+          } else {  // the words say right or not; the symbol is for the eye
+            text(verdict, " " + (right ? "Right: it is " + label + "."
+                                       : "Not quite: it is " + label + ". Which " + clueWord + " misled you?"));
+            var symbol = verdict.insertBefore(document.createElement("span"), verdict.firstChild);
+            symbol.setAttribute("aria-hidden", "true");
+            symbol.textContent = right ? "✓" : "✗";
           }
           blame.hidden = right;
           readyForNext(article, index);
@@ -168,8 +189,12 @@
       articles.forEach(function (article, index) {
         var right = guesses[index] === article.getAttribute("data-label");
         if (right) { correct += 1; }
-        var said = labelWords[guesses[index]] + (right ? (gentle ? " ⭐" : " ✓") : (gentle ? "" : " ✗"));
-        text(root.querySelector('[data-you="' + index + '"]'), said);
+        var said = root.querySelector('[data-you="' + index + '"]');
+        var badge = labelBadges[guesses[index]];
+        text(said, badge ? "" : labelWords[guesses[index]]);
+        if (badge) { said.appendChild(badge.cloneNode(true)); }
+        said.appendChild(document.createTextNode(" "));
+        said.appendChild(mark(right, gentle));
         text(root.querySelector('[data-you-blamed="' + index + '"]'), describeBlame(index));
         text(root.querySelector('[data-you-rule="' + index + '"]'), rules[index] || "—");
       });

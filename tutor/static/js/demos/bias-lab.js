@@ -23,7 +23,9 @@
       fill.style.width = (100 * (g.accuracy || 0)).toFixed(1) + "%";
       var name = gentle ? (k === 0 ? "Same light" : "Different light") : g.name;
       var said = gentle ? g.correct + " of " + g.count + " right" : D.pct(g.accuracy) + " (" + g.correct + "/" + g.count + ")";
-      return D.el("div", { class: "group-bar", "data-group": g.name, "data-value": String(g.accuracy) }, [
+      // 5-8 read-aloud skips the bars: the sentence under the picture says the same numbers in words.
+      return D.el("div", { class: "group-bar", "data-group": g.name, "data-value": String(g.accuracy),
+                           "data-speak-skip": gentle ? "" : null }, [
         D.el("span", { text: name }),
         D.el("div", { class: "bar-track", role: "img", "aria-label": name + ": " + (gentle ? said :
           D.pct(g.accuracy) + " right (" + g.correct + " of " + g.count + ")") }, [

@@ -102,7 +102,7 @@
       fill.style.width = width.toFixed(1) + "%";
       var away = step.hint === "found" ? "Found it!" : spotsText(far) + " away";
       var id = uid + "-round-" + step.round;
-      var speak = window.tutorSpeakButton ? window.tutorSpeakButton(id, "", "Read try " + step.round + " aloud") : null;
+      var speak = window.tutorSpeakButton ? window.tutorSpeakButton(id, "try " + step.round) : null;
       return D.el("li", { class: "robot-round", id: id, "data-distance": String(step.distance), "data-guess": String(step.guess),
                           "data-fix": String(step.fix), "data-next": String(step.next_guess) }, [
         D.el("span", { class: "round-name" }, ["Try " + step.round, speak ? " " : null, speak]),
