@@ -152,11 +152,9 @@ def test_a_loss_of_zero_answer_is_not_labelled_as_a_feeling():
 
 def test_lesson_myths_name_the_idea_they_state():
     myths = {(l.track, mc.myth): mc.id for l in BANK.lessons for mc in l.misconceptions or []}
-    # (reworded in review pass 5 to read at the track's level; test_review_pass5_feedback.py)
-    assert myths[("ages-13-plus", "Activation functions are just for show; you could leave them out.")] == \
-        "activation-is-optional"
-    assert myths[("ages-13-plus", "The activation function is an extra you can leave out.")] == "activation-is-optional"
-    assert myths[("ages-13-plus", "High accuracy overall means the model works well for every group.")] == \
+    assert myths[("ages-13-plus", "Activation functions are optional decorations.")] == "activation-is-optional"
+    assert myths[("ages-13-plus", "The activation function is an optional extra.")] == "activation-is-optional"
+    assert myths[("ages-13-plus", "High overall accuracy means the model works for everyone.")] == \
         "overall-accuracy-is-fair"
 
 

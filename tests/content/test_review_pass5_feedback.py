@@ -1,15 +1,18 @@
-"""Review pass 5: what a learner reads after a wrong answer, and the myths each lesson names, read at the level of the
-learners they are shown to.
+"""Review pass 5: what a learner reads after a wrong answer, read at the level of the learners it is shown to.
 
 The labels were brought to their track's level first (test_review_pass5_labels.py); the words shown next to them
 were not. Measured the same way, each on its own (Flesch-Kincaid grade, textstat 0.7.8; ages 5-8 at most 3, 9-12 at
 most 6, 13+ at most 10), 55 wrong-answer feedback lines of the quizzes and lesson checks read above their track's
 level ("An epoch covers every training example once, which is usually many guesses." is grade 12.7 for ages 9-12),
-and so did 8 of the matching sets' (matching.yaml), 28 lesson myths that kept the catalogue's old wording
-("Activation means turning the computer on." 10.4 for ages 5-8) and, for the ages 9-12 learners who meet them on
+and so did 8 of the matching sets' (matching.yaml) and, for the ages 9-12 learners who meet them on
 generated numeric questions, the engine's slip messages ("You used a different activation function." 10.4, its
 explanation 12.9). Each was rewritten at the level with the same facts: the slips keep every formula and number
 they had, and the feedback still says what is right, not only that the answer was wrong.
+
+The lesson myths (28 above their level, e.g. "Activation means turning the computer on." at 10.4 for ages 5-8) were
+rewritten too, in 49f85d5, and put back: the chat's recogniser trains on every lesson sentence, myths included, and
+retrained on the new wording it declined only 94.1 % of the off-topic questions, under its floor of 97 %. They wait
+for a retrain that keeps the floor.
 """
 from __future__ import annotations
 
@@ -49,10 +52,6 @@ def feedback_lines(track: str) -> dict[str, str]:
     return lines
 
 
-def myths(track: str) -> dict[str, str]:
-    return {f"{lesson.id}:{mc.id}": mc.myth for lesson in BANK.concepts(track) for mc in lesson.misconceptions}
-
-
 def numeric_questions(track: str):
     """Every numeric question a learner of `track` can be given, over SEEDS: generated ones and the bank's."""
     for kind in numeric.kinds_for(track):
@@ -88,11 +87,6 @@ def tracks_shown(slip: str) -> list[str]:
 @pytest.mark.parametrize("track", TRACK_IDS)
 def test_every_wrong_answer_feedback_line_reads_at_its_tracks_level(track):
     assert_at_level(track, feedback_lines(track), "feedback", at_least=70)
-
-
-@pytest.mark.parametrize("track", TRACK_IDS)
-def test_every_lesson_myth_reads_at_its_tracks_level(track):
-    assert_at_level(track, myths(track), "myths", at_least=15)
 
 
 @pytest.mark.parametrize("track", TRACK_IDS)
@@ -169,71 +163,3 @@ FEEDBACK_FACTS = [
 def test_the_rewritten_feedback_keeps_its_facts(item_id, answer, fact):
     text = wrong_answer_feedback(BANK.item(item_id))[answer]
     assert re.search(fact, text, re.IGNORECASE), (item_id, answer, text)
-
-
-# The myths this pass rewrote, with the idea each must still state (the old wording is kept to show what changed).
-MYTHS = [
-    # (concept, track, misconception, old myth, what the new one must still say)
-    ("weights-and-biases", "ages-5-8", "ai-feels", "The robot gets tired from turning knobs.", r"tired .*knobs"),
-    ("activation", "ages-5-8", "activation-is-power-button", "Activation means turning the computer on.",
-     r"go or stop rule .*turns the computer on"),
-    ("layers-and-deep-learning", "ages-5-8", "more-layers-always-better", "Bigger is always better.",
-     r"the more rows .*the better"),
-    ("learning-rate", "ages-5-8", "bigger-lr-always-faster", "Giant steps are always faster.",
-     r"giant steps always get to the goal first"),
-    ("training-loop", "ages-5-8", "ai-feels", "The robot gets tired.", r"robot gets tired"),
-    ("limits-of-ai", "ages-5-8", "never-wrong", "Computers are never wrong.", r"never be wrong"),
-    ("neural-network", "ages-9-12", "rules-are-programmed", "Programmers type in every rule the network follows.",
-     r"programmers type in each rule"),
-    ("weights-and-biases", "ages-9-12", "bias-means-unfair", "The bias number in a neuron makes the network unfair.",
-     r"bias in a neuron .*unfair"),
-    ("activation", "ages-9-12", "activation-is-power-button",
-     "The activation function is what switches the network on.", r"activation function .*on switch .*network"),
-    ("activation", "ages-9-12", "activation-is-on-off", "Every activation function is just an on/off switch.",
-     r"activation function is just an on or off switch"),
-    ("backpropagation", "ages-9-12", "backprop-goes-forward",
-     "Backpropagation sends the input forward through the network.",
-     r"^backpropagation .*same way as a guess.*input forward"),
-    ("backpropagation", "ages-9-12", "backprop-updates-inputs", "Backpropagation changes the input data.",
-     r"^backpropagation fixes the examples that go in\. the weights are not changed"),
-    ("learning-rate", "ages-9-12", "bigger-lr-always-faster", "A bigger learning rate always means faster learning.",
-     r"learning rate bigger, .*always learn faster"),
-    ("training-loop", "ages-9-12", "ai-feels", "The network gets tired or frustrated when it makes mistakes.",
-     r"tired or upset when it makes mistakes"),
-    ("overfitting", "ages-9-12", "train-accuracy-proves-learning",
-     "High accuracy on the training data proves the network learned.", r"training examples right.*must have learned"),
-    ("overfitting", "ages-9-12", "more-training-always-better", "Training longer always makes the network better.",
-     r"trains for longer, it always gets better"),
-    ("data-and-bias", "ages-9-12", "data-is-neutral", "Computers can't be unfair because they only use numbers.",
-     r"can't be unfair.*numbers"),
-    ("data-and-bias", "ages-9-12", "bias-means-unfair", "Unfairness comes from the bias number in each neuron.",
-     r"unfair is the bias number in each neuron"),
-    ("ai-in-daily-life", "ages-9-12", "networks-understand", "Recommendation apps understand what I like.",
-     r"apps that pick .* understand what i like"),
-    ("neuron", "ages-13-plus", "copies-the-brain", "Artificial neurons simulate biological neurons.",
-     r"artificial neurons are a faithful copy of real brain cells"),
-    ("neuron", "ages-13-plus", "activation-is-optional", "The activation function is an optional extra.",
-     r"activation function is an extra you can leave out"),
-    ("weights-and-biases", "ages-13-plus", "weights-are-fixed", "Weights are hyperparameters chosen before training.",
-     r"like the learning rate, the weights are set by hand before training"),
-    ("activation", "ages-13-plus", "activation-is-optional", "Activation functions are optional decorations.",
-     r"activation functions are just for show.*leave them out"),
-    ("overfitting", "ages-13-plus", "train-accuracy-proves-learning",
-     "Training accuracy measures how well a model generalises.", r"training accuracy .*how well a model generalises"),
-    ("data-and-bias", "ages-13-plus", "data-is-neutral", "A model trained on real data is automatically objective.",
-     r"real data .*objective by default"),
-    ("data-and-bias", "ages-13-plus", "overall-accuracy-is-fair",
-     "High overall accuracy means the model works for everyone.", r"high accuracy overall .*works well for every group"),
-    ("ai-in-daily-life", "ages-13-plus", "never-wrong", "Commercial systems are reliable enough never to fail.",
-     r"products that companies sell are reliable enough never to fail"),
-    ("limits-of-ai", "ages-13-plus", "never-wrong", "Enough training makes a network infallible.",
-     r"long enough .*infallible"),
-]
-
-
-@pytest.mark.parametrize("concept,track,mid,old,idea", MYTHS, ids=[f"{c}:{t}:{m}" for c, t, m, _, _ in MYTHS])
-def test_the_rewritten_myths_state_the_same_idea_under_the_same_id(concept, track, mid, old, idea):
-    lesson = BANK.lesson(concept, track)
-    myth = next(mc.myth for mc in lesson.misconceptions if mc.id == mid)
-    assert myth != old and re.search(idea, myth, re.IGNORECASE), (concept, track, myth)
-    assert not any(mc.myth == old for mc in lesson.misconceptions), (concept, track, old)
