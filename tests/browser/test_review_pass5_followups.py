@@ -20,8 +20,9 @@ from playwright.sync_api import expect
 
 from tests.browser.test_review_pass3_grownups import FITS, sign_up
 from tests.browser.test_review_pass4_grownups import class_with_learners
-from tests.browser.test_review_pass4_learners import SPEECH, assert_says, forget, spoken, tab_to, words, young
+from tests.browser.test_review_pass4_learners import SPEECH, assert_says, tab_to, words, young
 from tests.browser.test_review_pass5_grownups import press_on
+from tests.browser.test_review_pass5_read_aloud import press_and_hear as hear
 from tests.browser.test_review_pass5_roleplay import chrome_tables
 from tutor.services import roleplay
 
@@ -32,13 +33,7 @@ FLIP = {"formal": "casual", "casual": "formal"}
 
 def press_and_hear(page, selector: str) -> str:
     """Tab to a read-aloud button, press Enter, let it read to the end; what it said."""
-    tab_to(page, selector)
-    forget(page)
-    page.keyboard.press("Enter")
-    out = spoken(page)
-    assert len(out) == 1, out
-    page.evaluate("window.__finish()")
-    return out[0]["text"]
+    return hear(page, selector)["text"]
 
 
 def read_aloud_buttons(page) -> list[dict]:
